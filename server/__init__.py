@@ -1,0 +1,1 @@
+"""Kỹ Năng Số: a digital-skills self-check for Vietnamese citizens."""

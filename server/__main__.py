@@ -1,0 +1,108 @@
+"""Command line: python -m server serve | migrate | check-content [--json]."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import sys
+
+from .settings import SettingsError, from_env
+
+
+def _check_content(as_json: bool) -> int:
+    from .domain.content import BANDS
+    from .domain.content_loader import load_bank
+
+    settings = from_env()
+    result = load_bank(settings.content_dir, settings.static_dir / "pictures", today=dt.date.today())
+    if as_json:
+        topics = {}
+        if result.bank is not None:
+            for topic in result.bank.topics:
+                by_band = {band.value: len(topic.in_band(band)) for band in BANDS}
+                topics[topic.id] = {
+                    "questions": len(topic.questions),
+                    "by_band": by_band,
+                    "lessons": len(topic.lessons),
+                }
+        report = {
+            "topics": topics,
+            "languages": ["vi", "en"],
+            "errors": [str(p) for p in result.errors],
+            "warnings": [str(p) for p in result.warnings],
+        }
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        for problem in result.problems:
+            print(problem)
+        if result.bank is not None:
+            for topic in result.bank.topics:
+                print(f"{topic.id}: {len(topic.questions)} questions, {len(topic.lessons)} lessons")
+        print(f"{len(result.errors)} error(s), {len(result.warnings)} warning(s)")
+    return 1 if result.errors else 0
+
+
+def _migrate() -> int:
+    from .db.engine import engine_for, migrate
+
+    settings = from_env()
+    asyncio.run(migrate(engine_for(settings.database_url)))
+    print("database is up to date")
+    return 0
+
+
+def _serve(host: str | None, port: int | None, workers: int | None) -> int:
+    import uvicorn
+
+    from .app import load_content
+    from .domain.content_loader import BankError
+
+    settings = from_env()
+    try:
+        load_content(settings)  # refuse to start on broken content, before any worker starts
+    except BankError as exc:
+        print("The quiz content has errors; the app will not start:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    _migrate()  # once, here, not in every worker
+    uvicorn.run(
+        "server.app:app_from_env",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers or settings.workers,
+        proxy_headers=settings.https,
+        server_header=False,
+        log_level=settings.log_level.lower(),
+        timeout_graceful_shutdown=10,
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m server", description="Kỹ Năng Số")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="migrate the database, then run the web app")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int)
+    commands.add_parser("migrate", help="apply database migrations")
+    check = commands.add_parser("check-content", help="validate quizzes/")
+    check.add_argument("--json", action="store_true", help="print a JSON summary")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "serve":
+            return _serve(args.host, args.port, args.workers)
+        if args.command == "migrate":
+            return _migrate()
+        return _check_content(args.json)
+    except SettingsError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

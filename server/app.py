@@ -1,0 +1,120 @@
+"""create_app(settings) -> Litestar: the one place where things are wired together."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar, Request
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import CacheControlHeader
+from litestar.di import Provide
+from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from .db import engine as db_engine
+from .domain.areas import load_province
+from .domain.content import Bank
+from .domain.content_loader import BankError, load_bank
+from .settings import Settings
+from .web import errors, general, lessons, quiz, results
+from .web.i18n import LANGUAGE_COOKIE, Catalogs, current_language, pick_language
+from .web.security import check_origin, security_headers
+from .web.site import Site, provide_site
+from .web.templating import build_environment
+
+log = logging.getLogger("kynangso")
+
+
+def load_content(settings: Settings, today: dt.date | None = None) -> Bank:
+    """Loads and checks quizzes/; a broken file stops the app with the file, item and problem named."""
+    result = load_bank(settings.content_dir, settings.static_dir / "pictures", today=today or dt.date.today())
+    if result.bank is None:
+        raise BankError(result.errors)
+    return result.bank
+
+
+def create_app(settings: Settings, *, bank: Bank | None = None) -> Litestar:
+    bank = bank or load_content(settings)
+    engine = db_engine.engine_for(settings.database_url)
+    db_engine.bind(engine)
+    catalogs = Catalogs()
+    jinja = build_environment(settings.templates_dir, settings.static_dir, catalogs)
+    site = Site(settings, bank, load_province(settings.communes_file), engine)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        db_engine.bind(engine)
+        await db_engine.start(engine)
+        try:
+            yield
+        finally:
+            await db_engine.stop(engine)
+
+    async def before_request(request: Request) -> None:
+        current_language.set(pick_language(request.cookies.get(site.cookie_name(LANGUAGE_COOKIE))))
+        check_origin(request)
+
+    cookie_prefix = "__Host-" if settings.https else ""
+    static = create_static_files_router(
+        path="/static",
+        directories=[settings.static_dir],
+        cache_control=CacheControlHeader(max_age=365 * 24 * 3600, public=True),
+        include_in_schema=False,
+    )
+    app = Litestar(
+        route_handlers=[
+            general.home,
+            general.set_language,
+            general.healthz,
+            quiz.start_page,
+            quiz.start,
+            quiz.quiz,
+            quiz.answer,
+            results.results,
+            results.compare,
+            results.code_lookup,
+            lessons.lesson_list,
+            lessons.lesson_page,
+            static,
+        ],
+        dependencies={"site": Provide(provide_site, sync_to_thread=False)},
+        template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(jinja)),
+        plugins=[HTMXPlugin()],
+        request_class=HTMXRequest,
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name=f"{cookie_prefix}csrftoken",
+            cookie_secure=settings.https,
+            cookie_httponly=False,
+            cookie_samesite="lax",
+            exclude=["/static", "/healthz"],
+        ),
+        middleware=[
+            security_headers(https=settings.https),
+            RateLimitConfig(
+                rate_limit=("minute", settings.anonymous_rate_per_minute), exclude=["/static", "/healthz"]
+            ).middleware,
+        ],
+        before_request=before_request,
+        exception_handlers=errors.handlers,  # type: ignore[arg-type]
+        lifespan=[lifespan],
+        request_max_body_size=settings.max_body_bytes,
+        debug=False,
+    )
+    app.state.site = site
+    return app
+
+
+def app_from_env() -> Litestar:
+    """The factory the ASGI server calls in each worker process (`uvicorn --factory`)."""
+    from .settings import from_env
+
+    settings = from_env()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    return create_app(settings)

@@ -1,0 +1,1 @@
+"""Persistence with Piccolo: tables, migrations and query functions that return domain objects."""

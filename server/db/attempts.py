@@ -1,0 +1,179 @@
+"""Query functions for attempts and answers. They take and return domain objects; the rules live in domain/."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+
+from piccolo.engine.base import Engine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+
+from ..domain.attempt import Attempt, PastLevels, SavedAnswer
+from ..domain.scoring import Level, TopicResult
+from . import tables
+
+
+def write_transaction(engine: Engine):  # type: ignore[no-untyped-def]
+    """SQLite: take the write lock at BEGIN (IMMEDIATE), so two writers never deadlock upgrading a read lock."""
+    if isinstance(engine, SQLiteEngine):
+        return engine.transaction(transaction_type=TransactionType.immediate)
+    return engine.transaction()
+
+
+def _choice_text(choice: frozenset[str]) -> str:
+    return ",".join(sorted(choice))
+
+
+def _attempt_from_row(row: dict, answers: Sequence[dict]) -> Attempt:
+    return Attempt(
+        id=row["id"],
+        public_id=row["public_id"],
+        result_code=row["result_code"],
+        scope=row["scope"],
+        age_band=row["age_band"],
+        commune=row["commune"],
+        question_ids=tuple(row["question_ids"].split(",")),
+        answers={
+            a["question_id"]: SavedAnswer(a["question_id"], frozenset(a["choice"].split(",")), a["points"])
+            for a in answers
+        },
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
+        previous_id=row["previous"],
+    )
+
+
+async def create_attempt(
+    *,
+    public_id: str,
+    result_code: str,
+    consent_version: str,
+    age_band: str,
+    commune: str | None,
+    scope: str,
+    question_ids: Sequence[str],
+    previous_id: int | None,
+    now: dt.datetime,
+) -> Attempt:
+    row = tables.Attempt(
+        public_id=public_id,
+        result_code=result_code,
+        consent_version=consent_version,
+        age_band=age_band,
+        commune=commune,
+        scope=scope,
+        question_ids=",".join(question_ids),
+        previous=previous_id,
+        started_at=now,
+        finished_at=None,
+    )
+    await row.save()
+    found = await attempt_by_public_id(public_id)
+    assert found is not None
+    return found
+
+
+async def attempt_by_public_id(public_id: str) -> Attempt | None:
+    row = await tables.Attempt.select().where(tables.Attempt.public_id == public_id).first()
+    if row is None:
+        return None
+    answers = await tables.Answer.select().where(tables.Answer.attempt == row["id"])
+    return _attempt_from_row(row, answers)
+
+
+async def question_ids_of(attempt_id: int) -> tuple[str, ...]:
+    row = await tables.Attempt.select(tables.Attempt.question_ids).where(tables.Attempt.id == attempt_id).first()
+    return tuple(row["question_ids"].split(",")) if row else ()
+
+
+async def attempt_id_by_code(result_code: str) -> int | None:
+    row = await (
+        tables.Attempt.select(tables.Attempt.id)
+        .where((tables.Attempt.result_code == result_code) & tables.Attempt.finished_at.is_not_null())
+        .first()
+    )
+    return row["id"] if row else None
+
+
+async def code_exists(result_code: str) -> bool:
+    return await tables.Attempt.exists().where(tables.Attempt.result_code == result_code)
+
+
+async def record_answer(
+    engine: Engine,
+    attempt: Attempt,
+    question_id: str,
+    choice: frozenset[str],
+    points: float,
+    now: dt.datetime,
+    results_when_complete: Callable[[Attempt], Sequence[TopicResult]],
+) -> Attempt:
+    """Stores one answer; a second answer to the same question is ignored (the first one stands). When this answer
+    completes the attempt, finishes it in the same transaction with the results `results_when_complete` gives."""
+    async with write_transaction(engine):
+        await tables.Answer.insert(
+            tables.Answer(
+                attempt=attempt.id,
+                question_id=question_id,
+                choice=_choice_text(choice),
+                points=points,
+                answered_at=now,
+            )
+        ).on_conflict(target=(tables.Answer.attempt, tables.Answer.question_id), action="DO NOTHING")
+        current = await attempt_by_public_id(attempt.public_id)
+        assert current is not None
+        if current.next_question_id is None and not current.is_finished:
+            # Only the request that flips finished_at writes the results, so a race cannot write them twice.
+            flipped = await (
+                tables.Attempt.update({tables.Attempt.finished_at: now})
+                .where((tables.Attempt.id == attempt.id) & tables.Attempt.finished_at.is_null())
+                .returning(tables.Attempt.id)
+            )
+            if flipped:
+                await _save_results(attempt.id, results_when_complete(current))
+            current = await attempt_by_public_id(attempt.public_id)
+            assert current is not None
+    return current
+
+
+async def _save_results(attempt_id: int, results: Sequence[TopicResult]) -> None:
+    rows = [
+        tables.TopicResult(
+            attempt=attempt_id,
+            topic_id=r.topic_id,
+            level=(r.level or Level.NOT_YET).value,
+            points=r.points,
+            possible=r.possible,
+        )
+        for r in results
+    ]
+    if rows:
+        await tables.TopicResult.insert(*rows)
+
+
+async def link_previous(attempt_id: int, previous_id: int) -> None:
+    await tables.Attempt.update({tables.Attempt.previous: previous_id}).where(tables.Attempt.id == attempt_id)
+
+
+async def past_levels(attempt_id: int) -> PastLevels | None:
+    attempt = await (
+        tables.Attempt.select(tables.Attempt.result_code, tables.Attempt.finished_at)
+        .where(tables.Attempt.id == attempt_id)
+        .first()
+    )
+    if attempt is None or attempt["finished_at"] is None:
+        return None
+    rows = await tables.TopicResult.select().where(tables.TopicResult.attempt == attempt_id)
+    return PastLevels(
+        result_code=attempt["result_code"],
+        finished_at=attempt["finished_at"],
+        levels={r["topic_id"]: Level(r["level"]) for r in rows},
+    )
+
+
+async def database_ok() -> bool:
+    try:
+        await tables.Attempt.raw("SELECT 1")
+    except Exception:  # noqa: BLE001 - any failure means the database is not usable; /healthz says so
+        return False
+    return True

@@ -1,0 +1,122 @@
+"""Settings: one frozen dataclass built from the environment by `from_env`, then passed in. Nothing reads the
+environment at import time, so tests build the app with explicit settings."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEVELOPMENT_SECRET = "development-only-secret-key-change-me-0000000000"  # noqa: S105 - refused in production
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names it and says what is expected."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str = f"sqlite:///{ROOT / 'var' / 'kynangso.db'}"
+    secret_key: str = DEVELOPMENT_SECRET
+    environment: str = "development"  # development | production | test
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    content_dir: Path = ROOT / "quizzes"
+    communes_file: Path = ROOT / "server" / "data" / "communes.toml"
+    static_dir: Path = ROOT / "static"
+    templates_dir: Path = ROOT / "templates"
+    https: bool = False  # served over HTTPS (behind a proxy): Secure cookies, __Host- prefix, HSTS
+    consent_version: str = "2026-11"
+    max_body_bytes: int = 64 * 1024
+    anonymous_rate_per_minute: int = 600  # loose: many phones share one carrier IP
+    log_level: str = "INFO"
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite:")
+
+    @property
+    def sqlite_path(self) -> Path:
+        return Path(self.database_url.removeprefix("sqlite:///"))
+
+
+def _bool(name: str, value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name} must be true or false, not {value!r}")
+
+
+def _int(name: str, value: str, low: int, high: int) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {value!r}") from None
+    if not low <= number <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}, not {number}")
+    return number
+
+
+def _secret(env: Mapping[str, str], name: str) -> str | None:
+    """A secret comes from NAME or from the file named by NAME_FILE (container secrets)."""
+    if env.get(f"{name}_FILE"):
+        try:
+            return Path(env[f"{name}_FILE"]).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise SettingsError(f"{name}_FILE cannot be read: {exc}") from None
+    return env.get(name)
+
+
+def check_database_url(url: str) -> str:
+    if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
+        return url
+    if url.startswith(("postgresql://", "postgres://")):
+        return url
+    raise SettingsError(
+        f"DATABASE_URL must look like sqlite:///path/to/file.db or postgresql://user@host:port/db, not {url!r}"
+    )
+
+
+def from_env(env: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if env is None else env
+    environment = env.get("APP_ENV", "development")
+    if environment not in ("development", "production", "test"):
+        raise SettingsError(f"APP_ENV must be development, production or test, not {environment!r}")
+    secret = _secret(env, "SECRET_KEY")
+    if not secret:
+        if environment == "production":
+            raise SettingsError(
+                "SECRET_KEY is not set. Outside development the app needs a long random secret, e.g. "
+                f"SECRET_KEY={secrets.token_urlsafe(32)}"
+            )
+        secret = DEVELOPMENT_SECRET
+    elif len(secret) < 32:
+        raise SettingsError("SECRET_KEY must be at least 32 characters long")
+    values: dict[str, object] = {"secret_key": secret, "environment": environment}
+    if "DATABASE_URL" in env:
+        values["database_url"] = check_database_url(env["DATABASE_URL"])
+    if "HOST" in env:
+        values["host"] = env["HOST"]
+    if "PORT" in env:
+        values["port"] = _int("PORT", env["PORT"], 1, 65535)
+    if "WORKERS" in env:
+        values["workers"] = _int("WORKERS", env["WORKERS"], 1, 64)
+    if "HTTPS" in env:
+        values["https"] = _bool("HTTPS", env["HTTPS"])
+    if "CONTENT_DIR" in env:
+        values["content_dir"] = Path(env["CONTENT_DIR"])
+    if "COMMUNES_FILE" in env:
+        values["communes_file"] = Path(env["COMMUNES_FILE"])
+    if "RATE_LIMIT_PER_MINUTE" in env:
+        values["anonymous_rate_per_minute"] = _int("RATE_LIMIT_PER_MINUTE", env["RATE_LIMIT_PER_MINUTE"], 1, 10**6)
+    if "LOG_LEVEL" in env:
+        values["log_level"] = env["LOG_LEVEL"].upper()
+    settings = Settings(**values)  # type: ignore[arg-type]
+    return settings

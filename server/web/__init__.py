@@ -1,0 +1,1 @@
+"""Litestar controllers, guards, error pages and the page-or-fragment helper."""

@@ -1,0 +1,97 @@
+"""Every failure a person can cause gets a page in their language with a 4xx status; nothing else leaks out.
+Handlers raise these exceptions; `handlers` maps them (and Litestar's own) to pages."""
+
+from __future__ import annotations
+
+import logging
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, NotFoundException, PermissionDeniedException, ValidationException
+from litestar.response import Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from ..domain.attempt import AttemptFinished, QuestionNotInAttempt
+from ..domain.content import ContentError
+from ..domain.scoring import InvalidAnswer
+from .pages import render
+
+log = logging.getLogger("kynangso.errors")
+
+
+class PageError(Exception):
+    """A problem to show the person: `kind` picks the message in templates/errors/_error.html."""
+
+    def __init__(self, kind: str, status_code: int) -> None:
+        super().__init__(kind)
+        self.kind = kind
+        self.status_code = status_code
+
+
+class NoAttempt(PageError):
+    def __init__(self) -> None:
+        super().__init__("no_attempt", 404)
+
+
+class BadForm(PageError):
+    def __init__(self) -> None:
+        super().__init__("bad_form", 400)
+
+
+def _page(request: Request, kind: str, status_code: int) -> Template:
+    return render(request, "errors/error.html", "errors/_error.html", status_code=status_code, private=True, kind=kind)
+
+
+def on_page_error(request: Request, exc: PageError) -> Template:
+    return _page(request, exc.kind, exc.status_code)
+
+
+def on_domain_error(request: Request, exc: Exception) -> Template:
+    if isinstance(exc, AttemptFinished):
+        return _page(request, "finished", 409)
+    if isinstance(exc, ContentError):
+        return _page(request, "not_found", 404)
+    if isinstance(exc, (InvalidAnswer, QuestionNotInAttempt)):
+        return _page(request, "bad_answer", 400)
+    return _page(request, "bad_form", 400)
+
+
+def on_http_error(request: Request, exc: HTTPException) -> Response:
+    if request.url.path.startswith("/api/") or request.url.path == "/healthz":
+        return Response({"error": exc.detail, "status": exc.status_code}, status_code=exc.status_code)
+    if isinstance(exc, PermissionDeniedException):
+        log.warning("refused %s %s: %s", request.method, request.url.path, exc.detail)
+        kind = "csrf" if "csrf" in str(exc.detail).lower() else "forbidden"
+    elif isinstance(exc, NotFoundException):
+        kind = "not_found"
+    elif isinstance(exc, ValidationException):
+        kind = "bad_form"
+    elif exc.status_code == 413:
+        kind = "too_large"
+    elif exc.status_code == 429:
+        kind = "too_many"
+    elif exc.status_code == 405:
+        kind = "not_found"
+    elif exc.status_code >= 500:
+        return on_unexpected(request, exc)
+    else:
+        kind = "bad_form"
+    return _page(request, kind, exc.status_code)  # type: ignore[return-value]
+
+
+def on_unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    try:
+        return _page(request, "server", HTTP_500_INTERNAL_SERVER_ERROR)  # type: ignore[return-value]
+    except Exception:  # noqa: BLE001 - the error page itself failed; answer in plain text
+        return Response("Error / Lỗi", status_code=500, media_type=MediaType.TEXT)
+
+
+handlers = {
+    PageError: on_page_error,
+    AttemptFinished: on_domain_error,
+    QuestionNotInAttempt: on_domain_error,
+    InvalidAnswer: on_domain_error,
+    ContentError: on_domain_error,
+    HTTPException: on_http_error,
+    Exception: on_unexpected,
+}

@@ -1,0 +1,187 @@
+"""The citizen's quiz: consent and profile, one question per screen, answers saved as they come.
+
+Every step works as a plain form post with Post/Redirect/Get; htmx only swaps the question in place."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import secrets
+
+from litestar import Request, get, post
+from litestar.datastructures import FormMultiDict
+from litestar.di import NamedDependency
+from litestar.plugins.htmx import ClientRedirect
+from litestar.response import Redirect, Template
+
+from ..db import attempts as db
+from ..domain.attempt import AGE_BANDS, Attempt
+from ..domain.codes import new_code
+from ..domain.draw import FULL_CHECK, draw, scopes
+from ..domain.scoring import check_choice, score
+from ..domain.text import nfc
+from .errors import NoAttempt
+from .pages import render
+from .site import Site
+
+ATTEMPT_COOKIE = "attempt"
+ATTEMPT_COOKIE_DAYS = 30
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+async def current_attempt(request: Request, site: Site) -> Attempt | None:
+    public_id = request.cookies.get(site.cookie_name(ATTEMPT_COOKIE))
+    if not public_id or len(public_id) > 64:
+        return None
+    return await db.attempt_by_public_id(public_id)
+
+
+async def require_attempt(request: Request, site: Site) -> Attempt:
+    attempt = await current_attempt(request, site)
+    if attempt is None:
+        raise NoAttempt()
+    return attempt
+
+
+def _start_page(
+    request: Request,
+    site: Site,
+    attempt: Attempt | None,
+    *,
+    status_code: int = 200,
+    errors: tuple[str, ...] = (),
+    form: dict[str, str] | None = None,
+) -> Template:
+    return render(
+        request,
+        "quiz/start.html",
+        status_code=status_code,
+        private=True,
+        age_bands=AGE_BANDS,
+        province=site.province,
+        topics=site.bank.topics,
+        in_progress=attempt is not None and not attempt.is_finished,
+        errors=errors,
+        form=form or {},
+    )
+
+
+@get("/start", name="start")
+async def start_page(request: Request, site: NamedDependency[Site]) -> Template:
+    return _start_page(request, site, await current_attempt(request, site), form={"scope": FULL_CHECK})
+
+
+@post("/start", name="start_post")
+async def start(request: Request, site: NamedDependency[Site]) -> Template | Redirect:
+    form = await request.form()
+    choice = {key: nfc(str(form.get(key, "")).strip()) for key in ("consent", "age_band", "commune", "scope")}
+    errors = []
+    if choice["consent"] != "yes":
+        errors.append("consent")
+    if choice["age_band"] not in AGE_BANDS:
+        errors.append("age_band")
+    if choice["commune"] and site.province.commune(choice["commune"]) is None:
+        errors.append("commune")
+    if choice["scope"] not in scopes(site.bank):
+        errors.append("scope")
+    earlier = await current_attempt(request, site)
+    if errors:
+        return _start_page(request, site, earlier, status_code=400, errors=tuple(errors), form=choice)
+    # A finished attempt on this device becomes the "previous" one: the draw avoids its questions and the results
+    # show its levels beside the new ones.
+    previous = earlier if earlier is not None and earlier.is_finished else None
+    attempt = await _create(site, choice, previous)
+    response = Redirect(path="/quiz", status_code=303)
+    response.set_cookie(
+        site.cookie_name(ATTEMPT_COOKIE),
+        attempt.public_id,
+        max_age=ATTEMPT_COOKIE_DAYS * 24 * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=site.settings.https,
+        path="/",
+    )
+    return response
+
+
+async def _create(site: Site, choice: dict[str, str], previous: Attempt | None) -> Attempt:
+    rng = random.Random(secrets.randbits(64))
+    avoid = previous.question_ids if previous else ()
+    question_ids = draw(site.bank, choice["scope"], rng, avoid)
+    code = new_code(secrets.choice)
+    while await db.code_exists(code):  # 2**40 codes: a clash is rare, but never give two people one code
+        code = new_code(secrets.choice)
+    return await db.create_attempt(
+        public_id=secrets.token_urlsafe(32),
+        result_code=code,
+        consent_version=site.settings.consent_version,
+        age_band=choice["age_band"],
+        commune=choice["commune"] or None,
+        scope=choice["scope"],
+        question_ids=question_ids,
+        previous_id=previous.id if previous else None,
+        now=_now(),
+    )
+
+
+def _question_page(
+    request: Request, site: Site, attempt: Attempt, *, status_code: int = 200, error: str | None = None
+) -> Template:
+    question_id = attempt.next_question_id
+    assert question_id is not None
+    return render(
+        request,
+        "quiz/question.html",
+        "quiz/_question.html",
+        status_code=status_code,
+        private=True,
+        question=site.bank.question(question_id),
+        topic=site.bank.topic(site.bank.question(question_id).topic_id),
+        position=attempt.position,
+        total=attempt.total,
+        error=error,
+    )
+
+
+@get("/quiz", name="quiz")
+async def quiz(request: Request, site: NamedDependency[Site]) -> Template | Redirect:
+    attempt = await require_attempt(request, site)
+    if attempt.is_finished:
+        return Redirect(path="/results", status_code=303)
+    return _question_page(request, site, attempt)
+
+
+def _chosen(form: FormMultiDict) -> list[str]:
+    return [str(v) for v in form.getall("option")] if "option" in form else []
+
+
+@post("/quiz/answer", name="answer")
+async def answer(request: Request, site: NamedDependency[Site]) -> Template | Redirect | ClientRedirect:
+    attempt = await require_attempt(request, site)
+    form = await request.form()
+    question_id = str(form.get("question", ""))
+    question = site.bank.question(question_id)  # UnknownQuestion -> 404 page
+    attempt.check_can_answer(question_id)  # finished -> 409, not asked in this attempt -> 400
+    chosen = _chosen(form)
+    if not chosen and attempt.next_question_id == question_id:
+        # Nothing ticked: ask again, politely, keeping everything already saved.
+        return _question_page(request, site, attempt, status_code=400, error="choose")
+    if question_id not in attempt.answers:
+        choice = check_choice(question, chosen)  # a foreign option -> 400
+        attempt = await db.record_answer(
+            site.engine,
+            attempt,
+            question_id,
+            choice,
+            score(question, choice),
+            _now(),
+            lambda done: done.results(site.bank),
+        )
+    if request.headers.get("hx-request") == "true":
+        if attempt.is_finished:
+            return ClientRedirect(redirect_to="/results")
+        return _question_page(request, site, attempt)
+    return Redirect(path="/quiz", status_code=303)

@@ -1,0 +1,95 @@
+"""Results of the person's own attempt, and earlier levels found by a result code."""
+
+from __future__ import annotations
+
+import segno
+from litestar import Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
+from litestar.response import Redirect, Template
+
+from ..db import attempts as db
+from ..domain.attempt import Attempt, PastLevels
+from ..domain.codes import format_code, normalize_code
+from ..domain.scoring import recommend
+from .pages import render
+from .quiz import require_attempt
+from .site import Site
+
+
+def code_url(request: Request, code: str) -> str:
+    return f"{str(request.base_url).rstrip('/')}/code?c={format_code(code)}"
+
+
+def qr_svg(data: str) -> str:
+    """An inline SVG of the QR code: no script, no style attribute, so the CSP holds."""
+    return segno.make(data, error="m").svg_inline(scale=4, dark="#000", light="#fff", title="QR")
+
+
+async def _results_page(
+    request: Request, site: Site, attempt: Attempt, *, status_code: int = 200, code_error: bool = False
+) -> Template:
+    earlier: PastLevels | None = await db.past_levels(attempt.previous_id) if attempt.previous_id else None
+    scored = attempt.scored(site.bank)
+    results = attempt.results(site.bank)
+    return render(
+        request,
+        "results/results.html",
+        status_code=status_code,
+        private=True,
+        results=results,
+        levels={r.topic_id: r.level for r in results},
+        earlier_code=format_code(earlier.result_code) if earlier else None,
+        scored=scored,
+        lessons=recommend(site.bank, scored),
+        code=format_code(attempt.result_code),
+        qr=qr_svg(code_url(request, attempt.result_code)),
+        earlier=earlier,
+        code_error=code_error,
+        bank=site.bank,
+    )
+
+
+@get("/results", name="results")
+async def results(request: Request, site: NamedDependency[Site]) -> Template | Redirect:
+    attempt = await require_attempt(request, site)
+    if not attempt.is_finished:
+        return Redirect(path="/quiz", status_code=303)
+    return await _results_page(request, site, attempt)
+
+
+@post("/results/compare", name="compare")
+async def compare(request: Request, site: NamedDependency[Site]) -> Template | Redirect:
+    """Links an earlier attempt (from another device, say) by its code, to show its levels beside these."""
+    attempt = await require_attempt(request, site)
+    if not attempt.is_finished:
+        return Redirect(path="/quiz", status_code=303)
+    form = await request.form()
+    code = normalize_code(str(form.get("code", "")))
+    earlier_id = await db.attempt_id_by_code(code) if code else None
+    if earlier_id is None or earlier_id == attempt.id:
+        return await _results_page(request, site, attempt, status_code=400, code_error=True)
+    await db.link_previous(attempt.id, earlier_id)
+    return Redirect(path="/results", status_code=303)
+
+
+@get("/code", name="code")
+async def code_lookup(request: Request, site: NamedDependency[Site], c: FromQuery[str | None] = None) -> Template:
+    """Shows the levels behind a result code (typed, or from the QR on a result card)."""
+    if c is None:
+        return render(request, "results/code.html", private=True, past=None, error=False, typed="")
+    code = normalize_code(c)
+    attempt_id = await db.attempt_id_by_code(code) if code else None
+    past = await db.past_levels(attempt_id) if attempt_id else None
+    return render(
+        request,
+        "results/code.html",
+        status_code=200 if past else 404,
+        private=True,
+        past=past,
+        error=past is None,
+        typed=c[:20],
+        topics=site.bank.topics,
+        qr=qr_svg(code_url(request, past.result_code)) if past else None,
+        code=format_code(past.result_code) if past else None,
+    )

@@ -1,0 +1,28 @@
+"""What every handler may need: the loaded content, the areas, settings and the database engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from litestar.datastructures import State
+from piccolo.engine.base import Engine
+
+from ..domain.areas import Province
+from ..domain.content import Bank
+from ..settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    settings: Settings
+    bank: Bank
+    province: Province
+    engine: Engine
+
+    def cookie_name(self, name: str) -> str:
+        """Over HTTPS, `__Host-` binds a cookie to this host and path / and demands Secure."""
+        return f"__Host-{name}" if self.settings.https else name
+
+
+def provide_site(state: State) -> Site:
+    return state.site  # type: ignore[no-any-return]

@@ -1,0 +1,102 @@
+"""Shared test set-up: a real database built by the real migrations.
+
+The suite runs on SQLite by default. With DATABASE_URL=postgresql://... it runs on PostgreSQL instead: a fresh
+database is created on that server for the session, migrated, and dropped at the end."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import datetime as dt
+import os
+import secrets
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from server.app import load_content
+from server.db.engine import engine_for, migrate
+from server.domain.content import Bank
+from server.settings import ROOT, Settings
+
+TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+
+
+def run_async(coroutine) -> Any:  # type: ignore[no-untyped-def]
+    """Runs a coroutine to the end on a loop of its own, in a thread: Playwright's sync API keeps an event loop
+    running in the main thread, where asyncio.run() is refused."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def _postgres_admin(url: str):  # type: ignore[no-untyped-def]
+    import asyncpg
+
+    return asyncpg.connect(dsn=url)
+
+
+def _create_pg_database(server_url: str) -> str:
+    name = f"kns_test_{secrets.token_hex(4)}"
+
+    async def create() -> None:
+        conn = await _postgres_admin(server_url)
+        try:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+
+    run_async(create())
+    base, _, _ = server_url.rpartition("/")
+    return f"{base}/{name}"
+
+
+def _drop_pg_database(server_url: str, url: str) -> None:
+    name = url.rpartition("/")[2]
+
+    async def drop() -> None:
+        conn = await _postgres_admin(server_url)
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+    run_async(drop())
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    server_url = os.environ.get("DATABASE_URL", "")
+    if server_url.startswith(("postgresql://", "postgres://")):
+        url = _create_pg_database(server_url)
+        run_async(migrate(engine_for(url)))
+        yield url
+        _drop_pg_database(server_url, url)
+    else:
+        path = tmp_path_factory.mktemp("db") / "test.db"
+        url = f"sqlite:///{path}"
+        run_async(migrate(engine_for(url)))
+        yield url
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str) -> Settings:
+    return Settings(
+        database_url=database_url, secret_key=TEST_SECRET, environment="test", anonymous_rate_per_minute=100_000
+    )
+
+
+@pytest.fixture(scope="session")
+def bank(settings: Settings) -> Bank:
+    return load_content(settings, today=dt.date(2026, 11, 30))
+
+
+@pytest.fixture
+def fresh_settings(settings: Settings, tmp_path: Path) -> Settings:
+    """Settings with a private SQLite file, for tests that count rows or need a database of their own."""
+    return replace(settings, database_url=f"sqlite:///{tmp_path / 'own.db'}")
+
+
+__all__ = ["ROOT"]
