@@ -19,10 +19,22 @@ def csrf_token(client: TestClient, path: str = "/") -> str:
     return match.group(1)
 
 
-def start(client: TestClient, *, scope: str = "full", age_band: str = "65+", commune: str = "",
-          consent: str = "yes", follow: bool = False):  # type: ignore[no-untyped-def]
-    data = {"_csrf_token": csrf_token(client, "/start"), "consent": consent, "age_band": age_band,
-            "commune": commune, "scope": scope}
+def start(
+    client: TestClient,
+    *,
+    scope: str = "full",
+    age_band: str = "65+",
+    commune: str = "",
+    consent: str = "yes",
+    follow: bool = False,
+):  # type: ignore[no-untyped-def]
+    data = {
+        "_csrf_token": csrf_token(client, "/start"),
+        "consent": consent,
+        "age_band": age_band,
+        "commune": commune,
+        "scope": scope,
+    }
     return client.post("/start", data=data, follow_redirects=follow)
 
 
@@ -43,8 +55,7 @@ def wrong_options(question: Question) -> list[str]:
     return [sorted(question.option_ids - question.correct_ids)[0]]
 
 
-def answer(client: TestClient, question: Question, options: list[str], *, htmx: bool = False,
-           follow: bool = False):  # type: ignore[no-untyped-def]
+def answer(client: TestClient, question: Question, options: list[str], *, htmx: bool = False, follow: bool = False):  # type: ignore[no-untyped-def]
     headers = {"HX-Request": "true"} if htmx else {}
     data = {"_csrf_token": csrf_token(client, "/quiz"), "question": question.id, "option": options}
     return client.post("/quiz/answer", data=data, headers=headers, follow_redirects=follow)
