@@ -95,8 +95,8 @@ def create_app(settings: Settings, *, bank: Bank | None = None) -> Litestar:
             cookie_samesite="lax",
             exclude=["/static", "/healthz"],
         ),
+        before_send=[security_headers(https=settings.https)],
         middleware=[
-            security_headers(https=settings.https),
             RateLimitConfig(
                 rate_limit=("minute", settings.anonymous_rate_per_minute), exclude=["/static", "/healthz"]
             ).middleware,

@@ -91,7 +91,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError(f"APP_ENV must be development, production or test, not {environment!r}")
     secret = _secret(env, "SECRET_KEY")
     if not secret:
-        if environment == "production":
+        if environment != "development":
             raise SettingsError(
                 "SECRET_KEY is not set. Outside development the app needs a long random secret, e.g. "
                 f"SECRET_KEY={secrets.token_urlsafe(32)}"

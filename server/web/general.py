@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from ..db.attempts import database_ok
@@ -24,13 +22,12 @@ async def home(request: Request, site: NamedDependency[Site]) -> Template:
 
 
 @post("/language", name="language")
-async def set_language(
-    site: NamedDependency[Site], data: dict[str, str] = Body(media_type=RequestEncodingType.URL_ENCODED)
-) -> Redirect:
-    language = data.get("language", "")
+async def set_language(request: Request, site: NamedDependency[Site]) -> Redirect:
+    data = await request.form()
+    language = str(data.get("language", ""))
     if language not in LANGUAGES:
         raise BadForm()
-    target = data.get("next", "/")
+    target = str(data.get("next", "/"))
     # Only a local path: an open redirect would let a scam link borrow our address.
     if not target.startswith("/") or target.startswith("//") or "\\" in target:
         target = "/"

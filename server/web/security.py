@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from litestar import Request
 from litestar.exceptions import PermissionDeniedException
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import Message, Scope
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -17,6 +17,7 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def security_headers(*, https: bool):  # type: ignore[no-untyped-def]
+    """A `before_send` hook: Litestar calls it for every response, error pages and router 404s included."""
     headers = [
         (b"content-security-policy", CSP.encode()),
         (b"x-content-type-options", b"nosniff"),
@@ -28,24 +29,12 @@ def security_headers(*, https: bool):  # type: ignore[no-untyped-def]
     if https:
         headers.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
 
-    def middleware(app: ASGIApp) -> ASGIApp:
-        async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
-            if scope["type"] != "http":
-                await app(scope, receive, send)
-                return
+    async def add_headers(message: Message, scope: Scope) -> None:
+        if message["type"] == "http.response.start":
+            present = {name.lower() for name, _ in message.get("headers", [])}
+            message["headers"] = [*message.get("headers", []), *((n, v) for n, v in headers if n not in present)]
 
-            async def send_with_headers(message: Message) -> None:
-                if message["type"] == "http.response.start":
-                    present = {name.lower() for name, _ in message.get("headers", [])}
-                    extra = [(n, v) for n, v in headers if n not in present]
-                    message["headers"] = [*message.get("headers", []), *extra]
-                await send(message)
-
-            await app(scope, receive, send_with_headers)
-
-        return wrapped
-
-    return middleware
+    return add_headers
 
 
 def check_origin(request: Request) -> None:

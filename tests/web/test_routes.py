@@ -1,0 +1,95 @@
+"""Every route answers as a page and, where htmx asks, as a fragment; headers every page must carry."""
+
+from __future__ import annotations
+
+import json
+
+from .helpers import answer, current_question, start
+
+
+def test_the_question_is_a_fragment_for_htmx_and_a_page_otherwise(client, bank):
+    start(client)
+    page = client.get("/quiz")
+    fragment = client.get("/quiz", headers={"HX-Request": "true"})
+    assert page.text.startswith("<!doctype html>")
+    assert fragment.text.lstrip().startswith('<section id="quiz"')
+    assert "<html" not in fragment.text
+    assert page.headers["vary"] == fragment.headers["vary"] == "HX-Request"
+
+
+def test_boosted_and_history_restore_requests_get_the_whole_page(client, bank):
+    start(client)
+    for header in (
+        {"HX-Request": "true", "HX-Boosted": "true"},
+        {"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    ):
+        assert client.get("/quiz", headers=header).text.startswith("<!doctype html>")
+
+
+def test_an_htmx_answer_returns_the_next_question_fragment(client, bank):
+    start(client)
+    question = current_question(client, bank)
+    response = answer(client, question, sorted(question.correct_ids), htmx=True)
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<section id="quiz"')
+    assert "Câu 2/15" in response.text
+    assert response.headers["vary"] == "HX-Request"
+
+
+def test_the_last_htmx_answer_sends_the_browser_to_the_results(client, bank):
+    start(client, scope=bank.topics[0].id)
+    for _ in range(8):
+        question = current_question(client, bank)
+        response = answer(client, question, sorted(question.correct_ids), htmx=True)
+    assert response.headers["hx-redirect"] == "/results"
+
+
+def test_an_htmx_error_is_a_fragment_in_place_of_the_question(client, bank):
+    start(client)
+    question = current_question(client, bank)
+    response = answer(client, question, ["zz"], htmx=True)
+    assert response.status_code == 400
+    assert response.text.lstrip().startswith('<section id="quiz"')
+
+
+def test_every_page_carries_the_security_headers(client):
+    for path in ("/", "/start", "/lessons", "/code", "/no-such-page"):
+        headers = client.get(path).headers
+        csp = headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "unsafe-eval" not in csp
+        assert "frame-ancestors 'none'" in csp
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "same-origin"
+
+
+def test_pages_have_no_inline_script_or_style(client, bank):
+    start(client)
+    for path in ("/", "/start", "/quiz", "/lessons", f"/lessons/{bank.topics[0].lessons[0].id}"):
+        html = client.get(path).text
+        assert "<script>" not in html and " onclick=" not in html and " style=" not in html
+
+
+def test_static_files_are_cached_for_a_year_with_versioned_urls(client):
+    html = client.get("/").text
+    assert "/static/css/app.css?v=" in html and "/static/vendor/htmx-2.0.11.min.js?v=" in html
+    css = client.get("/static/css/app.css")
+    assert css.status_code == 200
+    assert "max-age=31536000" in css.headers["cache-control"]
+
+
+def test_healthz_reports_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert json.loads(response.text) == {"status": "ok", "database": "ok"}
+
+
+def test_the_attempt_cookie_is_httponly_and_samesite(client):
+    response = start(client)
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
+
+
+def test_html_lang_follows_the_language(client):
+    assert '<html lang="vi">' in client.get("/").text
+    client.cookies.set("lang", "en")
+    assert '<html lang="en">' in client.get("/").text
