@@ -10,6 +10,11 @@ import concurrent.futures
 import datetime as dt
 import os
 import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -99,4 +104,47 @@ def fresh_settings(settings: Settings, tmp_path: Path) -> Settings:
     return replace(settings, database_url=f"sqlite:///{tmp_path / 'own.db'}")
 
 
-__all__ = ["ROOT"]
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = _free_port()
+    log = Path(tmp_path_factory.mktemp("server")) / "server.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": TEST_SECRET,
+        "APP_ENV": "test",
+        "RATE_LIMIT_PER_MINUTE": "100000",
+    }
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "server", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{url}/healthz", timeout=1)  # noqa: S310 - our own loopback server
+                break
+            except OSError:
+                if process.poll() is not None:
+                    raise RuntimeError(f"server exited: {log.read_text()}") from None
+                time.sleep(0.1)
+        else:
+            raise RuntimeError(f"server did not start: {log.read_text()}")
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()

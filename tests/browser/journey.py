@@ -14,6 +14,7 @@ def start_full_check(page: Page, age_band: str = "65+") -> None:
     page.get_by_label(f"{age_band} tuổi").check()
     page.get_by_label("Tất cả: cả ba chủ đề").check()
     page.get_by_role("button", name="Bắt đầu").tap()
+    page.wait_for_url("**/quiz")
 
 
 def answer_current_question_rightly(page: Page, bank: Bank) -> str:

@@ -1,0 +1,38 @@
+"""Nothing that identifies a citizen is stored: the columns of the citizen tables are an allow-list, so adding a
+column is a conscious choice that must pass this test and its review."""
+
+from __future__ import annotations
+
+from server.db import tables
+
+ALLOWED = {
+    "attempt": {
+        "id",
+        "public_id",
+        "result_code",
+        "consent_version",
+        "age_band",
+        "commune",
+        "scope",
+        "question_ids",
+        "previous",
+        "started_at",
+        "finished_at",
+    },
+    "answer": {"id", "attempt", "question_id", "choice", "points", "answered_at"},
+    "topic_result": {"id", "attempt", "topic_id", "level", "points", "possible"},
+}
+IDENTIFYING = ("name", "phone", "email", "mail", "ip", "address", "birth", "device", "agent", "fingerprint")
+
+
+def test_citizen_tables_hold_only_the_allowed_columns():
+    for table in tables.ALL:
+        columns = {c._meta.db_column_name for c in table._meta.columns}
+        assert columns == ALLOWED[table._meta.tablename], table._meta.tablename
+
+
+def test_no_column_name_suggests_personal_data():
+    for table in tables.ALL:
+        for column in table._meta.columns:
+            name = column._meta.db_column_name
+            assert not any(word == part for word in IDENTIFYING for part in name.split("_")), name

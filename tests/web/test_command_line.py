@@ -1,0 +1,72 @@
+"""The command line as an operator uses it: a subprocess, real files, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+from server.settings import ROOT
+
+
+def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "server", *args],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_check_content_json_summarises_the_bank():
+    result = run("check-content", "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["languages"] == ["vi", "en"]
+    assert report["errors"] == []
+    assert set(report["topics"]) == {"online-safety", "signatures", "e-services"}
+    for topic in report["topics"].values():
+        assert topic["questions"] == sum(topic["by_band"].values())
+        assert set(topic["by_band"]) == {"basic", "intermediate", "advanced"}
+        assert topic["lessons"] >= 1
+
+
+def test_check_content_fails_on_a_broken_file_and_names_it(tmp_path):
+    shutil.copy(ROOT / "quizzes" / "signatures.toml", tmp_path / "signatures.toml")
+    broken = (tmp_path / "signatures.toml").read_text(encoding="utf-8").replace('kind = "single"', 'kind = "essay"', 1)
+    (tmp_path / "signatures.toml").write_text(broken, encoding="utf-8")
+    result = run("check-content", "--json", CONTENT_DIR=str(tmp_path))
+    assert result.returncode == 1
+    errors = json.loads(result.stdout)["errors"]
+    assert any("signatures.toml" in e and "'kind' must be one of" in e for e in errors)
+
+
+def test_serve_refuses_to_start_on_broken_content(tmp_path):
+    (tmp_path / "online-safety.toml").write_text("[topic]\nid = 'online-safety'\n", encoding="utf-8")
+    result = run("serve", "--port", "1", CONTENT_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path}/x.db")
+    assert result.returncode == 1
+    assert "online-safety.toml" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_serve_refuses_to_start_without_a_secret_in_production(tmp_path):
+    env = {"APP_ENV": "production", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
+    result = run("serve", **env, SECRET_KEY="")
+    assert result.returncode == 2
+    assert "SECRET_KEY is not set" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_migrate_creates_the_sqlite_file_in_wal_mode(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "sub" / "app.db"
+    result = run("migrate", DATABASE_URL=f"sqlite:///{db}")
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"attempt", "answer", "topic_result"} <= tables
+    assert run("migrate", DATABASE_URL=f"sqlite:///{db}").returncode == 0  # a second run changes nothing
