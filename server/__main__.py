@@ -29,6 +29,7 @@ def _check_content(as_json: bool) -> int:
                 }
         report = {
             "topics": topics,
+            "review_due": {t.id: t.review_due.isoformat() for t in result.bank.topics} if result.bank else {},
             "languages": ["vi", "en"],
             "errors": [str(p) for p in result.errors],
             "warnings": [str(p) for p in result.warnings],
@@ -39,7 +40,10 @@ def _check_content(as_json: bool) -> int:
             print(problem)
         if result.bank is not None:
             for topic in result.bank.topics:
-                print(f"{topic.id}: {len(topic.questions)} questions, {len(topic.lessons)} lessons")
+                print(
+                    f"{topic.id}: {len(topic.questions)} questions, {len(topic.lessons)} lessons, "
+                    f"reviewed {topic.reviewed.isoformat()}, due for review {topic.review_due.isoformat()}"
+                )
         print(f"{len(result.errors)} error(s), {len(result.warnings)} warning(s)")
     return 1 if result.errors else 0
 

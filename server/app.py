@@ -22,7 +22,7 @@ from .domain.areas import load_province
 from .domain.content import Bank
 from .domain.content_loader import BankError, load_bank
 from .settings import Settings
-from .web import errors, general, lessons, quiz, results
+from .web import errors, general, lessons, preview, quiz, results
 from .web.i18n import LANGUAGE_COOKIE, Catalogs, current_language, pick_language
 from .web.security import check_origin, security_headers
 from .web.site import Site, provide_site
@@ -81,6 +81,7 @@ def create_app(settings: Settings, *, bank: Bank | None = None) -> Litestar:
             results.code_lookup,
             lessons.lesson_list,
             lessons.lesson_page,
+            preview.preview,
             static,
         ],
         dependencies={"site": Provide(provide_site, sync_to_thread=False)},

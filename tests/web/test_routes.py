@@ -93,3 +93,24 @@ def test_html_lang_follows_the_language(client):
     assert '<html lang="vi">' in client.get("/").text
     client.cookies.set("lang", "en")
     assert '<html lang="en">' in client.get("/").text
+
+
+def test_authors_can_preview_one_question_with_its_answer_key(client, bank):
+    question = next(q for t in bank.topics for q in t.questions if q.picture)
+    page = client.get(f"/preview/{question.id}")
+    assert page.status_code == 200
+    assert "đáp án đúng" in page.text
+    assert question.sources[0] in page.text
+    assert f"/static/pictures/{question.picture}" in page.text
+
+
+def test_there_is_no_preview_in_production(app, settings, bank):
+    from dataclasses import replace
+
+    from litestar.testing import TestClient
+
+    from server.app import create_app
+
+    production = create_app(replace(settings, environment="production"), bank=bank)
+    with TestClient(app=production) as c:
+        assert c.get(f"/preview/{bank.topics[0].questions[0].id}").status_code == 404
