@@ -79,6 +79,7 @@ def create_app(settings: Settings, *, bank: Bank | None = None) -> Litestar:
             results.results,
             results.compare,
             results.code_lookup,
+            results.delete_result,
             lessons.lesson_list,
             lessons.lesson_page,
             preview.preview,

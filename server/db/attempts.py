@@ -171,6 +171,14 @@ async def past_levels(attempt_id: int) -> PastLevels | None:
     )
 
 
+async def delete_by_code(result_code: str) -> bool:
+    """Deletes an attempt with its answers and results (the person's right to erasure, PDPL 91/2025)."""
+    deleted = await (
+        tables.Attempt.delete().where(tables.Attempt.result_code == result_code).returning(tables.Attempt.id)
+    )
+    return bool(deleted)
+
+
 async def database_ok() -> bool:
     try:
         await tables.Attempt.raw("SELECT 1")

@@ -93,3 +93,21 @@ async def code_lookup(request: Request, site: NamedDependency[Site], c: FromQuer
         qr=qr_svg(code_url(request, past.result_code)) if past else None,
         code=format_code(past.result_code) if past else None,
     )
+
+
+@post("/code/delete", name="delete_result")
+async def delete_result(request: Request, site: NamedDependency[Site]) -> Template:
+    """Erases a result for good; the code is the only key, as for viewing it."""
+    form = await request.form()
+    code = normalize_code(str(form.get("code", "")))
+    if code is None or form.get("confirm") != "yes" or not await db.delete_by_code(code):
+        return render(
+            request,
+            "results/code.html",
+            status_code=404,
+            private=True,
+            past=None,
+            error=True,
+            typed=str(form.get("code", ""))[:20],
+        )
+    return render(request, "results/deleted.html", private=True)

@@ -52,21 +52,20 @@ def test_a_retake_on_the_same_device_shows_the_earlier_levels_beside_the_new_one
     assert not {q.id for q in first_round} & {q.id for q in second_round}
 
 
-def test_a_code_from_another_device_can_be_entered_to_compare(app, bank):
-    from litestar.testing import TestClient
-
+def test_a_code_from_another_device_can_be_entered_to_compare(client, bank):
     from .helpers import csrf_token
 
-    with TestClient(app=app) as phone_a, TestClient(app=app) as phone_b:
-        start(phone_a, scope=bank.topics[0].id)
-        finish(phone_a, bank, wrong_options)
-        code = re.search(r'<p class="code"[^>]*>([A-Z2-9-]{9})</p>', phone_a.get("/results").text).group(1)
-        start(phone_b, scope=bank.topics[0].id)
-        finish(phone_b, bank, right_options)
-        data = {"_csrf_token": csrf_token(phone_b, "/results"), "code": code.lower().replace("-", " ")}
-        assert phone_b.post("/results/compare", data=data, follow_redirects=False).status_code == 303
-        page = phone_b.get("/results").text
-        assert ">Lần trước<" in page and code in page
+    start(client, scope=bank.topics[0].id)
+    finish(client, bank, wrong_options)
+    code = re.search(r'<p class="code"[^>]*>([A-Z2-9-]{9})</p>', client.get("/results").text).group(1)
+    client.cookies.clear()  # the same person, weeks later, on another phone
+    start(client, scope=bank.topics[0].id)
+    finish(client, bank, right_options)
+    assert ">Lần trước<" not in client.get("/results").text
+    data = {"_csrf_token": csrf_token(client, "/results"), "code": code.lower().replace("-", " ")}
+    assert client.post("/results/compare", data=data, follow_redirects=False).status_code == 303
+    page = client.get("/results").text
+    assert ">Lần trước<" in page and code in page
 
 
 def test_an_unknown_code_to_compare_is_refused_without_losing_the_results(client, bank):
@@ -89,3 +88,20 @@ def test_the_code_page_shows_the_levels_behind_a_code(client, bank):
     assert page.status_code == 200
     assert "Nâng cao" in page.text
     assert page.headers["cache-control"] == "no-store"
+
+
+def test_a_person_can_delete_their_result_with_its_code(client, bank):
+    from .helpers import csrf_token
+
+    start(client, scope=bank.topics[0].id)
+    finish(client, bank)
+    code = re.search(r'<p class="code"[^>]*>([A-Z2-9-]{9})</p>', client.get("/results").text).group(1)
+    unconfirmed = {"_csrf_token": csrf_token(client, "/code"), "code": code}
+    assert client.post("/code/delete", data=unconfirmed).status_code == 404
+    assert client.get("/code", params={"c": code}).status_code == 200
+    confirmed = {**unconfirmed, "confirm": "yes"}
+    response = client.post("/code/delete", data=confirmed)
+    assert response.status_code == 200
+    assert "Đã xóa kết quả" in response.text
+    assert client.get("/code", params={"c": code}).status_code == 404
+    assert client.get("/results").status_code == 404
