@@ -57,6 +57,71 @@ def _migrate() -> int:
     return 0
 
 
+def _create_user(role: str, username: str, area: str | None) -> int:
+    """Reads the password from standard input (one line), so scripts can pipe it in and it never shows in `ps`."""
+    import datetime as dt
+
+    from .db import staff as staff_db
+    from .db.engine import bind, engine_for, start, stop
+    from .domain.areas import load_province
+    from .domain.passwords import WeakPassword
+    from .domain.staff import InvalidUsername, Role, normalize_username
+    from .hashing import Hasher, password_policy
+
+    settings = from_env()
+    try:
+        name = normalize_username(username)
+        kind = Role(role)
+    except (InvalidUsername, ValueError):
+        print(
+            "error: the username needs 3 to 40 letters, digits, '.', '_' or '-'; the role is admin, official or team",
+            file=sys.stderr,
+        )
+        return 2
+    province = load_province(settings.communes_file)
+    if area is not None and province.commune(area) is None:
+        print(f"error: area {area!r} is not a commune code in {settings.communes_file}", file=sys.stderr)
+        return 2
+    if kind == Role.TEAM and area is None:
+        print("error: a team member belongs to a commune: give --area CODE", file=sys.stderr)
+        return 2
+    if sys.stdin.isatty():
+        import getpass
+
+        password = getpass.getpass("Password: ")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        password = password_policy().check(password, name)
+    except WeakPassword as weak:
+        messages = {
+            "too_short": "at least 8 characters",
+            "too_long": "at most 128 characters",
+            "common": "it is on the list of common passwords",
+            "like_username": "it contains the username",
+        }
+        print(f"error: password refused: {messages[weak.reason]}", file=sys.stderr)
+        return 2
+
+    async def create() -> int:
+        engine = engine_for(settings.database_url)
+        bind(engine)
+        await start(engine)
+        try:
+            if await staff_db.username_taken(name):
+                print(f"error: user {name!r} exists already", file=sys.stderr)
+                return 2
+            hashed = Hasher.from_settings(settings).hash(password)
+            await staff_db.create(name, hashed, kind, area, must_change=False, now=dt.datetime.now(dt.UTC))
+        finally:
+            await stop(engine)
+        print(f"created {kind.value} {name!r}" + (f" for area {area}" if area else ""))
+        return 0
+
+    _migrate()
+    return asyncio.run(create())
+
+
 def _serve(host: str | None, port: int | None, workers: int | None) -> int:
     import uvicorn
 
@@ -94,6 +159,10 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int)
     serve.add_argument("--workers", type=int)
     commands.add_parser("migrate", help="apply database migrations")
+    user = commands.add_parser("create-user", help="create a staff account; the password is read from stdin")
+    user.add_argument("--role", required=True, choices=["admin", "official", "team"])
+    user.add_argument("--username", required=True)
+    user.add_argument("--area", help="commune code (required for team members; none means the whole province)")
     check = commands.add_parser("check-content", help="validate quizzes/")
     check.add_argument("--json", action="store_true", help="print a JSON summary")
     args = parser.parse_args(argv)
@@ -102,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
             return _serve(args.host, args.port, args.workers)
         if args.command == "migrate":
             return _migrate()
+        if args.command == "create-user":
+            return _create_user(args.role, args.username, args.area)
         return _check_content(args.json)
     except SettingsError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)

@@ -15,17 +15,21 @@ from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
+from litestar.stores.base import Store
+from litestar.stores.memory import MemoryStore
 from litestar.template.config import TemplateConfig
 
 from .db import engine as db_engine
 from .domain.areas import load_province
 from .domain.content import Bank
 from .domain.content_loader import BankError, load_bank
+from .hashing import Hasher, password_policy
 from .settings import Settings
-from .web import errors, general, lessons, preview, quiz, results
+from .web import account, admin, dashboard, errors, general, lessons, preview, quiz, results, team
 from .web.i18n import LANGUAGE_COOKIE, Catalogs, current_language, pick_language
 from .web.security import check_origin, security_headers
 from .web.site import Site, provide_site
+from .web.staff_sessions import LoginThrottle, StaffSessions
 from .web.templating import build_environment
 
 log = logging.getLogger("kynangso")
@@ -39,13 +43,36 @@ def load_content(settings: Settings, today: dt.date | None = None) -> Bank:
     return result.bank
 
 
-def create_app(settings: Settings, *, bank: Bank | None = None) -> Litestar:
+def make_store(settings: Settings) -> Store:
+    """Memory inside one process; Redis when several processes must share sessions, throttling and rate limits."""
+    if settings.redis_url:
+        from litestar.stores.redis import RedisStore
+
+        return RedisStore.with_client(url=settings.redis_url, namespace="kynangso")
+    return MemoryStore()
+
+
+def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher | None = None) -> Litestar:
     bank = bank or load_content(settings)
     engine = db_engine.engine_for(settings.database_url)
     db_engine.bind(engine)
     catalogs = Catalogs()
     jinja = build_environment(settings.templates_dir, settings.static_dir, catalogs)
-    site = Site(settings, bank, load_province(settings.communes_file), engine)
+    store = make_store(settings)
+    site = Site(
+        settings=settings,
+        bank=bank,
+        province=load_province(settings.communes_file),
+        engine=engine,
+        hasher=hasher or Hasher.from_settings(settings),
+        policy=password_policy(),
+        sessions=StaffSessions(
+            store,
+            idle_seconds=settings.session_idle_minutes * 60,
+            absolute_seconds=settings.session_absolute_hours * 3600,
+        ),
+        throttle=LoginThrottle(store, settings.secret_key),
+    )
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -80,12 +107,26 @@ def create_app(settings: Settings, *, bank: Bank | None = None) -> Litestar:
             results.compare,
             results.code_lookup,
             results.delete_result,
+            results.card,
+            account.login_page,
+            account.login,
+            account.logout,
+            account.password_page,
+            account.change_password,
+            account.keepalive,
+            admin.AdminController,
+            team.TeamController,
+            dashboard.dashboard,
             lessons.lesson_list,
             lessons.lesson_page,
             preview.preview,
             static,
         ],
-        dependencies={"site": Provide(provide_site, sync_to_thread=False)},
+        dependencies={
+            "site": Provide(provide_site, sync_to_thread=False),
+            "staff": Provide(account.provide_staff, sync_to_thread=False),
+        },
+        stores={"rate_limit": store},
         template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(jinja)),
         plugins=[HTMXPlugin()],
         request_class=HTMXRequest,
@@ -104,7 +145,11 @@ def create_app(settings: Settings, *, bank: Bank | None = None) -> Litestar:
             ).middleware,
         ],
         before_request=before_request,
-        exception_handlers=errors.handlers,  # type: ignore[arg-type]
+        exception_handlers={
+            **errors.handlers,
+            account.NotLoggedIn: account.on_not_logged_in,
+            account.MustChangePassword: account.on_not_logged_in,
+        },  # type: ignore[arg-type]
         lifespan=[lifespan],
         request_max_body_size=settings.max_body_bytes,
         debug=False,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +34,12 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     anonymous_rate_per_minute: int = 600  # loose: many phones share one carrier IP
     log_level: str = "INFO"
-    extra: Mapping[str, str] = field(default_factory=dict)
+    redis_url: str | None = None  # shared store for sessions, throttling and rate limits across processes
+    argon2_memory_kib: int = 19 * 1024  # OWASP minimum for argon2id: 19 MiB, 2 iterations, 1 lane
+    argon2_time_cost: int = 2
+    argon2_parallelism: int = 1
+    session_idle_minutes: int = 30
+    session_absolute_hours: int = 12
 
     @property
     def is_sqlite(self) -> bool:
@@ -116,6 +121,19 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         values["communes_file"] = Path(env["COMMUNES_FILE"])
     if "RATE_LIMIT_PER_MINUTE" in env:
         values["anonymous_rate_per_minute"] = _int("RATE_LIMIT_PER_MINUTE", env["RATE_LIMIT_PER_MINUTE"], 1, 10**6)
+    if env.get("REDIS_URL"):
+        if not env["REDIS_URL"].startswith(("redis://", "rediss://", "unix://")):
+            raise SettingsError(f"REDIS_URL must look like redis://host:6379/0, not {env['REDIS_URL']!r}")
+        values["redis_url"] = env["REDIS_URL"]
+    for name, key, low, high in (
+        ("ARGON2_MEMORY_KIB", "argon2_memory_kib", 8 * 1024, 1024 * 1024),
+        ("ARGON2_TIME_COST", "argon2_time_cost", 1, 20),
+        ("ARGON2_PARALLELISM", "argon2_parallelism", 1, 16),
+        ("SESSION_IDLE_MINUTES", "session_idle_minutes", 1, 24 * 60),
+        ("SESSION_ABSOLUTE_HOURS", "session_absolute_hours", 1, 72),
+    ):
+        if name in env:
+            values[key] = _int(name, env[name], low, high)
     if "LOG_LEVEL" in env:
         values["log_level"] = env["LOG_LEVEL"].upper()
     settings = Settings(**values)  # type: ignore[arg-type]

@@ -16,7 +16,6 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from server.domain.content import Bank
 from server.settings import ROOT, Settings
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+ARGON2_TEST_MEMORY_KIB = 8 * 1024
 
 
 def run_async(coroutine) -> Any:  # type: ignore[no-untyped-def]
@@ -89,19 +89,20 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
     return Settings(
-        database_url=database_url, secret_key=TEST_SECRET, environment="test", anonymous_rate_per_minute=100_000
+        database_url=database_url,
+        secret_key=TEST_SECRET,
+        environment="test",
+        anonymous_rate_per_minute=100_000,
+        redis_url=os.environ.get("REDIS_URL") or None,
+        # Cheaper than production so the suite stays fast; logins then also exercise the rehash path.
+        argon2_memory_kib=ARGON2_TEST_MEMORY_KIB,
+        argon2_time_cost=1,
     )
 
 
 @pytest.fixture(scope="session")
 def bank(settings: Settings) -> Bank:
     return load_content(settings, today=dt.date(2026, 11, 30))
-
-
-@pytest.fixture
-def fresh_settings(settings: Settings, tmp_path: Path) -> Settings:
-    """Settings with a private SQLite file, for tests that count rows or need a database of their own."""
-    return replace(settings, database_url=f"sqlite:///{tmp_path / 'own.db'}")
 
 
 def _free_port() -> int:
@@ -120,6 +121,8 @@ def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
         "SECRET_KEY": TEST_SECRET,
         "APP_ENV": "test",
         "RATE_LIMIT_PER_MINUTE": "100000",
+        "ARGON2_MEMORY_KIB": str(ARGON2_TEST_MEMORY_KIB),
+        "ARGON2_TIME_COST": "1",
     }
     with log.open("w") as out:
         process = subprocess.Popen(

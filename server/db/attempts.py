@@ -40,6 +40,8 @@ def _attempt_from_row(row: dict, answers: Sequence[dict]) -> Attempt:
         started_at=row["started_at"],
         finished_at=row["finished_at"],
         previous_id=row["previous"],
+        mode=row["mode"],
+        guided_by=row["guided_by"],
     )
 
 
@@ -54,6 +56,8 @@ async def create_attempt(
     question_ids: Sequence[str],
     previous_id: int | None,
     now: dt.datetime,
+    guided_by: int | None = None,
+    guide_area: str | None = None,
 ) -> Attempt:
     row = tables.Attempt(
         public_id=public_id,
@@ -66,6 +70,9 @@ async def create_attempt(
         previous=previous_id,
         started_at=now,
         finished_at=None,
+        mode="guided" if guided_by else "self",
+        guided_by=guided_by,
+        guide_area=guide_area,
     )
     await row.save()
     found = await attempt_by_public_id(public_id)
@@ -177,6 +184,16 @@ async def delete_by_code(result_code: str) -> bool:
         tables.Attempt.delete().where(tables.Attempt.result_code == result_code).returning(tables.Attempt.id)
     )
     return bool(deleted)
+
+
+async def count_finished(*, area: str | None, since: dt.datetime) -> int:
+    """Finished attempts in an area (None: the whole province) since a moment."""
+    query = tables.Attempt.count().where(
+        tables.Attempt.finished_at.is_not_null() & (tables.Attempt.finished_at >= since)
+    )
+    if area is not None:
+        query = query.where(tables.Attempt.commune == area)
+    return await query
 
 
 async def database_ok() -> bool:

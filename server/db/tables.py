@@ -1,9 +1,22 @@
 """Tables. Nothing here identifies a person: no name, phone, e-mail, IP address or device fingerprint.
 An attempt is reached through `public_id`, a random token held in the person's HttpOnly cookie."""
 
-from piccolo.columns import ForeignKey, Integer, Real, Text, Timestamptz, Varchar
+from piccolo.columns import Boolean, ForeignKey, Integer, Real, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
+
+
+class StaffUser(Table, tablename="staff_user"):
+    """Staff accounts (admins, officials, team members). Citizens have no account."""
+
+    username = Varchar(length=40, unique=True, index=True)
+    password_hash = Varchar(length=200)
+    role = Varchar(length=16)
+    area = Varchar(length=16, null=True, default=None)  # commune code; None: the whole province
+    must_change_password = Boolean(default=True)
+    disabled = Boolean(default=False)
+    session_version = Integer(default=1)
+    created_at = Timestamptz()
 
 
 class Attempt(Table, tablename="attempt"):
@@ -17,6 +30,9 @@ class Attempt(Table, tablename="attempt"):
     previous = ForeignKey("self", null=True, default=None, on_delete=OnDelete.set_null)
     started_at = Timestamptz()
     finished_at = Timestamptz(null=True, default=None, index=True)
+    mode = Varchar(length=8, default="self")  # "self" or "guided"
+    guided_by = ForeignKey(StaffUser, null=True, default=None, on_delete=OnDelete.set_null, index=True)
+    guide_area = Varchar(length=16, null=True, default=None)  # the guiding team's commune
 
 
 class Answer(Table, tablename="answer"):
@@ -40,4 +56,4 @@ class TopicResult(Table, tablename="topic_result"):
     possible = Integer()
 
 
-ALL = (Attempt, Answer, TopicResult)
+ALL = (StaffUser, Attempt, Answer, TopicResult)

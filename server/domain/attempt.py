@@ -40,6 +40,12 @@ class Attempt:
     started_at: dt.datetime
     finished_at: dt.datetime | None
     previous_id: int | None = None
+    mode: str = "self"  # "guided" when a team member runs it for the person beside them
+    guided_by: int | None = None
+
+    @property
+    def is_guided(self) -> bool:
+        return self.mode == "guided"
 
     @property
     def is_finished(self) -> bool:

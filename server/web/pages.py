@@ -31,6 +31,10 @@ def render(
 ) -> Template:
     """Renders `page`, or only `fragment` (the partial the page includes) for an htmx request."""
     name = fragment if fragment and wants_fragment(request) else page
+    staff = getattr(request.state, "staff", None)
+    if staff is not None:
+        # Staff pages: the navigation, and the idle-timeout warning (WCAG 2.2.1) of the session.
+        context = {"staff": staff, "idle_seconds": request.app.state.site.settings.session_idle_minutes * 60, **context}
     all_headers = {"Vary": "HX-Request", **(NO_STORE if private else {}), **(headers or {})}
     return Template(
         template_name=name,

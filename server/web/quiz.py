@@ -19,6 +19,7 @@ from ..domain.attempt import AGE_BANDS, Attempt
 from ..domain.codes import new_code
 from ..domain.draw import FULL_CHECK, draw, scopes
 from ..domain.scoring import check_choice, score
+from ..domain.staff import StaffUser
 from ..domain.text import nfc
 from .errors import NoAttempt
 from .pages import render
@@ -46,7 +47,7 @@ async def require_attempt(request: Request, site: Site) -> Attempt:
     return attempt
 
 
-def _start_page(
+def start_form(
     request: Request,
     site: Site,
     attempt: Attempt | None,
@@ -54,6 +55,7 @@ def _start_page(
     status_code: int = 200,
     errors: tuple[str, ...] = (),
     form: dict[str, str] | None = None,
+    guide: StaffUser | None = None,
 ) -> Template:
     return render(
         request,
@@ -66,16 +68,23 @@ def _start_page(
         in_progress=attempt is not None and not attempt.is_finished,
         errors=errors,
         form=form or {},
+        action="/team/guided" if guide else "/start",
+        guided=guide is not None,
     )
 
 
 @get("/start", name="start")
 async def start_page(request: Request, site: NamedDependency[Site]) -> Template:
-    return _start_page(request, site, await current_attempt(request, site), form={"scope": FULL_CHECK})
+    return start_form(request, site, await current_attempt(request, site), form={"scope": FULL_CHECK})
 
 
 @post("/start", name="start_post")
 async def start(request: Request, site: NamedDependency[Site]) -> Template | Redirect:
+    return await start_attempt(request, site, guide=None)
+
+
+async def start_attempt(request: Request, site: Site, *, guide: StaffUser | None) -> Template | Redirect:
+    """Consent, age band, optional commune and scope; a team member's guided session goes through here too."""
     form = await request.form()
     choice = {key: nfc(str(form.get(key, "")).strip()) for key in ("consent", "age_band", "commune", "scope")}
     errors = []
@@ -89,11 +98,11 @@ async def start(request: Request, site: NamedDependency[Site]) -> Template | Red
         errors.append("scope")
     earlier = await current_attempt(request, site)
     if errors:
-        return _start_page(request, site, earlier, status_code=400, errors=tuple(errors), form=choice)
+        return start_form(request, site, earlier, status_code=400, errors=tuple(errors), form=choice, guide=guide)
     # A finished attempt on this device becomes the "previous" one: the draw avoids its questions and the results
-    # show its levels beside the new ones.
-    previous = earlier if earlier is not None and earlier.is_finished else None
-    attempt = await _create(site, choice, previous)
+    # show its levels beside the new ones. Not in a guided session: the device's last person was someone else.
+    previous = earlier if earlier is not None and earlier.is_finished and guide is None else None
+    attempt = await _create(site, choice, previous, guide)
     response = Redirect(path="/quiz", status_code=303)
     response.set_cookie(
         site.cookie_name(ATTEMPT_COOKIE),
@@ -107,7 +116,7 @@ async def start(request: Request, site: NamedDependency[Site]) -> Template | Red
     return response
 
 
-async def _create(site: Site, choice: dict[str, str], previous: Attempt | None) -> Attempt:
+async def _create(site: Site, choice: dict[str, str], previous: Attempt | None, guide: StaffUser | None) -> Attempt:
     rng = random.Random(secrets.randbits(64))
     avoid = previous.question_ids if previous else ()
     question_ids = draw(site.bank, choice["scope"], rng, avoid)
@@ -124,6 +133,8 @@ async def _create(site: Site, choice: dict[str, str], previous: Attempt | None) 
         question_ids=question_ids,
         previous_id=previous.id if previous else None,
         now=_now(),
+        guided_by=guide.id if guide else None,
+        guide_area=guide.area if guide else None,
     )
 
 
@@ -143,6 +154,7 @@ def _question_page(
         position=attempt.position,
         total=attempt.total,
         error=error,
+        guided=attempt.is_guided,
     )
 
 

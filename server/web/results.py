@@ -47,6 +47,7 @@ async def _results_page(
         earlier=earlier,
         code_error=code_error,
         bank=site.bank,
+        guided=attempt.is_guided,
     )
 
 
@@ -56,6 +57,27 @@ async def results(request: Request, site: NamedDependency[Site]) -> Template | R
     if not attempt.is_finished:
         return Redirect(path="/quiz", status_code=303)
     return await _results_page(request, site, attempt)
+
+
+@get("/results/card", name="card")
+async def card(request: Request, site: NamedDependency[Site]) -> Template | Redirect:
+    """A one-page card to print and take home: levels, lessons, the result code and its QR."""
+    attempt = await require_attempt(request, site)
+    if not attempt.is_finished:
+        return Redirect(path="/quiz", status_code=303)
+    results = attempt.results(site.bank)
+    return render(
+        request,
+        "results/card.html",
+        private=True,
+        levels={r.topic_id: r.level for r in results},
+        lessons=recommend(site.bank, attempt.scored(site.bank)),
+        code=format_code(attempt.result_code),
+        qr=qr_svg(code_url(request, attempt.result_code)),
+        bank=site.bank,
+        day=attempt.finished_at,
+        guided=attempt.is_guided,
+    )
 
 
 @post("/results/compare", name="compare")

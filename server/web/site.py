@@ -9,7 +9,10 @@ from piccolo.engine.base import Engine
 
 from ..domain.areas import Province
 from ..domain.content import Bank
+from ..domain.passwords import PasswordPolicy
+from ..hashing import Hasher
 from ..settings import Settings
+from .staff_sessions import LoginThrottle, StaffSessions
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +21,10 @@ class Site:
     bank: Bank
     province: Province
     engine: Engine
+    hasher: Hasher
+    policy: PasswordPolicy
+    sessions: StaffSessions
+    throttle: LoginThrottle
 
     def cookie_name(self, name: str) -> str:
         """Over HTTPS, `__Host-` binds a cookie to this host and path / and demands Secure."""

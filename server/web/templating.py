@@ -11,6 +11,7 @@ from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from ..domain.scoring import LEVELS
 from ..domain.text import Text
 from .i18n import Catalogs, current_language
 
@@ -72,5 +73,5 @@ def build_environment(templates_dir: Path, static_dir: Path, catalogs: Catalogs)
         return f"/static/{path}?v={versions.get(path, '0')}"
 
     env.filters.update(t=localise, lesson_body=lesson_body, number=number, date=date)
-    env.globals.update(static=static)
+    env.globals.update(static=static, LEVELS=LEVELS)
     return env

@@ -20,3 +20,49 @@ def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
     """A citizen's browser: its own cookies, talking to the real app on the test database."""
     with TestClient(app=app, base_url="http://testserver.local") as c:
         yield c
+
+
+@pytest.fixture(scope="session")
+def personas(app, database_url):  # type: ignore[no-untyped-def]
+    """Every staff persona of the access tests, with the password they chose."""
+    from .staff import (
+        COMMUNE_A,
+        COMMUNE_B,
+        Persona,
+        admin_creates,
+        change_password,
+        create_first_admin,
+        log_in,
+        log_out,
+        user_id,
+    )
+
+    admin = Persona("quantri", "admin passphrase for tests 1", "admin", None)
+    create_first_admin(database_url, admin.username, admin.password)
+    wanted = {
+        "team_a": Persona("to.cns.a", "team A chooses this passphrase", "team", COMMUNE_A),
+        "team_b": Persona("to.cns.b", "team B chooses this passphrase", "team", COMMUNE_B),
+        "official_province": Persona("canbo.tinh", "province official passphrase", "official", None),
+        "official_a": Persona("canbo.xa.a", "commune official passphrase", "official", COMMUNE_A),
+        "disabled": Persona("da.nghi", "a disabled account passphrase", "team", COMMUNE_A),
+    }
+    with TestClient(app=app) as client:
+        for persona in wanted.values():
+            assert log_in(client, admin.username, admin.password).status_code == 303
+            one_time = admin_creates(client, persona.username, persona.role, persona.area)
+            log_out(client)
+            assert log_in(client, persona.username, one_time).headers["location"] == "/account/password"
+            assert change_password(client, one_time, persona.password).status_code == 303
+            log_out(client)
+        # The disabled persona logs in before the admin disables the account: that session must die with it.
+        log_in(client, wanted["disabled"].username, wanted["disabled"].password)
+        disabled_session = client.cookies.get("staff")
+        client.cookies.clear()
+        log_in(client, admin.username, admin.password)
+        disabled_id = user_id(client, wanted["disabled"].username)
+        from .helpers import csrf_token
+
+        client.post(f"/admin/users/{disabled_id}/disable", data={"_csrf_token": csrf_token(client, "/admin")})
+        log_out(client)
+    wanted["disabled"] = Persona(**{**wanted["disabled"].__dict__, "session": disabled_session})
+    return {"admin": admin, **wanted}

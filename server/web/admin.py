@@ -1,0 +1,127 @@
+"""Admin pages: staff accounts. No default account exists; the first admin comes from the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+
+import anyio
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from ..db import staff as staff_db
+from ..domain.staff import InvalidUsername, Role, StaffUser, normalize_username
+from .account import requires
+from .errors import PageError
+from .pages import render
+from .site import Site
+
+log = logging.getLogger("kynangso.admin")
+
+
+def one_time_password() -> str:
+    """Four groups of four from an alphabet without look-alikes: easy to read out once, then changed."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4))
+
+
+class AdminController(Controller):
+    path = "/admin"
+    guards = [requires(Role.ADMIN)]  # noqa: RUF012 - Litestar reads these class attributes
+
+    @get("/", name="admin")
+    async def users(self, request: Request, site: NamedDependency[Site]) -> Template:
+        return render(
+            request,
+            "admin/users.html",
+            private=True,
+            users=await staff_db.all_users(),
+            province=site.province,
+            roles=list(Role),
+            error=None,
+            form={},
+        )
+
+    @post("/users", name="admin_create")
+    async def create(
+        self, request: Request, site: NamedDependency[Site], staff: NamedDependency[StaffUser]
+    ) -> Template:
+        form = await request.form()
+        data = {k: str(form.get(k, "")).strip() for k in ("username", "role", "area")}
+        error = None
+        try:
+            username = normalize_username(data["username"])
+        except InvalidUsername:
+            error, username = "username", ""
+        if error is None and await staff_db.username_taken(username):
+            error = "taken"
+        if data["role"] not in {r.value for r in Role}:
+            error = error or "role"
+        area = data["area"] or None
+        if area is not None and site.province.commune(area) is None:
+            error = error or "area"
+        if data["role"] == Role.TEAM.value and area is None:
+            error = error or "team_area"
+        if error:
+            return render(
+                request,
+                "admin/users.html",
+                status_code=400,
+                private=True,
+                users=await staff_db.all_users(),
+                province=site.province,
+                roles=list(Role),
+                error=error,
+                form=data,
+            )
+        password = one_time_password()
+        hashed = await anyio.to_thread.run_sync(site.hasher.hash, password)
+        user = await staff_db.create(
+            username, hashed, Role(data["role"]), area, must_change=True, now=dt.datetime.now(dt.UTC)
+        )
+        log.info("user created user=%s role=%s by=%s", user.username, user.role, staff.username)
+        return render(request, "admin/password.html", private=True, user=user, password=password)
+
+    @post("/users/{user_id:int}/reset", name="admin_reset")
+    async def reset(
+        self, request: Request, site: NamedDependency[Site], staff: NamedDependency[StaffUser], user_id: FromPath[int]
+    ) -> Template:
+        user = await self._user(user_id)
+        password = one_time_password()
+        hashed = await anyio.to_thread.run_sync(site.hasher.hash, password)
+        await staff_db.set_password(user.id, hashed, must_change=True, end_sessions=True)
+        log.info("password reset user=%s by=%s", user.username, staff.username)
+        return render(request, "admin/password.html", private=True, user=user, password=password)
+
+    @post("/users/{user_id:int}/disable", name="admin_disable")
+    async def disable(self, staff: NamedDependency[StaffUser], user_id: FromPath[int]) -> Redirect:
+        user = await self._user(user_id)
+        if user.id == staff.id:
+            raise PageError("bad_form", 400)  # an admin cannot lock themselves out
+        await staff_db.set_disabled(user.id, True)
+        log.info("user disabled user=%s by=%s", user.username, staff.username)
+        return Redirect(path="/admin", status_code=303)
+
+    @post("/users/{user_id:int}/enable", name="admin_enable")
+    async def enable(self, staff: NamedDependency[StaffUser], user_id: FromPath[int]) -> Redirect:
+        user = await self._user(user_id)
+        await staff_db.set_disabled(user.id, False)
+        log.info("user enabled user=%s by=%s", user.username, staff.username)
+        return Redirect(path="/admin", status_code=303)
+
+    @post("/users/{user_id:int}/end-sessions", name="admin_end_sessions")
+    async def end_sessions(self, staff: NamedDependency[StaffUser], user_id: FromPath[int]) -> Redirect:
+        user = await self._user(user_id)
+        await staff_db.end_sessions(user.id)
+        log.info("sessions ended user=%s by=%s", user.username, staff.username)
+        return Redirect(path="/admin", status_code=303)
+
+    @staticmethod
+    async def _user(user_id: int) -> StaffUser:
+        user = await staff_db.by_id(user_id)
+        if user is None:
+            raise PageError("not_found", 404)
+        return user
