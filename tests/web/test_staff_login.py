@@ -116,3 +116,38 @@ def test_the_keepalive_answers_only_a_live_session(client, personas):
     log_out(client)
     token = csrf_token(client, "/login")
     assert client.post("/staff/keepalive", headers={"x-csrftoken": token}).status_code == 401
+
+
+def test_over_https_staff_cookies_are_secure_and_host_prefixed(settings, bank, personas):
+    from dataclasses import replace
+
+    from litestar.testing import TestClient
+
+    from server.app import create_app
+
+    https_app = create_app(replace(settings, https=True), bank=bank)
+    with TestClient(app=https_app, base_url="https://testserver.local") as c:
+        page = c.get("/login")
+        assert "strict-transport-security" in page.headers
+        token = page.text.split('name="_csrf_token" value="')[1].split('"')[0]
+        team = personas["team_a"]
+        response = c.post(
+            "/login",
+            data={"_csrf_token": token, "username": team.username, "password": team.password},
+            follow_redirects=False,
+        )
+        staff = next(h for h in response.headers.get_list("set-cookie") if h.startswith("__Host-staff="))
+        assert "secure" in staff.lower() and "path=/" in staff.lower() and "domain" not in staff.lower()
+
+
+def test_logins_are_logged_without_secrets(client, personas, caplog):
+    import logging
+
+    team = personas["team_a"]
+    with caplog.at_level(logging.INFO, logger="kynangso.auth"):
+        log_in(client, team.username, "a wrong password typed")
+        response = log_in(client, team.username, team.password)
+    text = caplog.text
+    assert "login failed user=to.cns.a" in text and "login ok user=to.cns.a" in text
+    assert "a wrong password typed" not in text and team.password not in text
+    assert response.cookies.get("staff") not in text
