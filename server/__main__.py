@@ -122,6 +122,22 @@ def _create_user(role: str, username: str, area: str | None) -> int:
     return asyncio.run(create())
 
 
+def _demo_data(count: int, seed: int) -> int:
+    import time
+
+    from .app import load_content
+    from .demo import write
+    from .domain.areas import load_province
+
+    settings = from_env()
+    started = time.perf_counter()
+    asyncio.run(
+        write(settings.database_url, load_content(settings), load_province(settings.communes_file), count, seed)
+    )
+    print(f"wrote {count} synthetic attempts in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
 def _serve(host: str | None, port: int | None, workers: int | None) -> int:
     import uvicorn
 
@@ -159,6 +175,9 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int)
     serve.add_argument("--workers", type=int)
     commands.add_parser("migrate", help="apply database migrations")
+    demo = commands.add_parser("demo-data", help="write synthetic attempts (for demos and benchmarks)")
+    demo.add_argument("--attempts", type=int, required=True)
+    demo.add_argument("--seed", type=int, default=1)
     user = commands.add_parser("create-user", help="create a staff account; the password is read from stdin")
     user.add_argument("--role", required=True, choices=["admin", "official", "team"])
     user.add_argument("--username", required=True)
@@ -171,6 +190,10 @@ def main(argv: list[str] | None = None) -> int:
             return _serve(args.host, args.port, args.workers)
         if args.command == "migrate":
             return _migrate()
+        if args.command == "demo-data":
+            if not 1 <= args.attempts <= 10_000_000:
+                parser.error("--attempts must be between 1 and 10,000,000")
+            return _demo_data(args.attempts, args.seed)
         if args.command == "create-user":
             return _create_user(args.role, args.username, args.area)
         return _check_content(args.json)

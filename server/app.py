@@ -12,6 +12,7 @@ from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader
 from litestar.di import Provide
 from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.openapi.config import OpenAPIConfig
 from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
@@ -23,9 +24,10 @@ from .db import engine as db_engine
 from .domain.areas import load_province
 from .domain.content import Bank
 from .domain.content_loader import BankError, load_bank
+from .domain.dashboard import load_targets
 from .hashing import Hasher, password_policy
 from .settings import Settings
-from .web import account, admin, dashboard, errors, general, lessons, preview, quiz, results, team
+from .web import account, admin, api, dashboard, errors, general, lessons, preview, quiz, results, team
 from .web.i18n import LANGUAGE_COOKIE, Catalogs, current_language, pick_language
 from .web.security import check_origin, security_headers
 from .web.site import Site, provide_site
@@ -72,6 +74,7 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
             absolute_seconds=settings.session_absolute_hours * 3600,
         ),
         throttle=LoginThrottle(store, settings.secret_key),
+        targets=load_targets(settings.targets_file),
     )
 
     @asynccontextmanager
@@ -105,6 +108,7 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
             quiz.answer,
             results.results,
             results.compare,
+            results.about,
             results.code_lookup,
             results.delete_result,
             results.card,
@@ -117,6 +121,8 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
             admin.AdminController,
             team.TeamController,
             dashboard.dashboard,
+            dashboard.export,
+            api.api_router,
             lessons.lesson_list,
             lessons.lesson_page,
             preview.preview,
@@ -152,6 +158,13 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
         },  # type: ignore[arg-type]
         lifespan=[lifespan],
         request_max_body_size=settings.max_body_bytes,
+        include_in_schema=False,  # only the JSON API is documented
+        openapi_config=OpenAPIConfig(
+            title="Kỹ Năng Số API",
+            version="1",
+            description="Read-only, anonymized aggregates for officials. Cells under K attempts are never shown.",
+            path="/api/v1/schema",
+        ),
         debug=False,
     )
     app.state.site = site

@@ -40,6 +40,8 @@ class Settings:
     argon2_parallelism: int = 1
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
+    small_group_k: int = 10  # dashboard cells under K attempts are never shown
+    targets_file: Path = ROOT / "server" / "data" / "targets.toml"
 
     @property
     def is_sqlite(self) -> bool:
@@ -117,6 +119,8 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         values["https"] = _bool("HTTPS", env["HTTPS"])
     if "CONTENT_DIR" in env:
         values["content_dir"] = Path(env["CONTENT_DIR"])
+    if "TARGETS_FILE" in env:
+        values["targets_file"] = Path(env["TARGETS_FILE"])
     if "COMMUNES_FILE" in env:
         values["communes_file"] = Path(env["COMMUNES_FILE"])
     if "RATE_LIMIT_PER_MINUTE" in env:
@@ -131,6 +135,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         ("ARGON2_PARALLELISM", "argon2_parallelism", 1, 16),
         ("SESSION_IDLE_MINUTES", "session_idle_minutes", 1, 24 * 60),
         ("SESSION_ABSOLUTE_HOURS", "session_absolute_hours", 1, 72),
+        ("SMALL_GROUP_K", "small_group_k", 3, 1000),
     ):
         if name in env:
             values[key] = _int(name, env[name], low, high)

@@ -87,13 +87,30 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def settings(database_url: str) -> Settings:
+def redis_url() -> str | None:
+    """With REDIS_URL set, staff sessions, throttling and rate limits live in that Redis; the suite starts from an
+    empty namespace so counters of an earlier run cannot throttle this one."""
+    url = os.environ.get("REDIS_URL") or None
+    if url:
+        from litestar.stores.redis import RedisStore
+
+        async def empty() -> None:
+            store = RedisStore.with_client(url=url, namespace="kynangso")
+            await store.delete_all()
+            await store._redis.aclose()
+
+        run_async(empty())
+    return url
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, redis_url: str | None) -> Settings:
     return Settings(
         database_url=database_url,
         secret_key=TEST_SECRET,
         environment="test",
         anonymous_rate_per_minute=100_000,
-        redis_url=os.environ.get("REDIS_URL") or None,
+        redis_url=redis_url,
         # Cheaper than production so the suite stays fast; logins then also exercise the rehash path.
         argon2_memory_kib=ARGON2_TEST_MEMORY_KIB,
         argon2_time_cost=1,

@@ -10,7 +10,7 @@ from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 from ..domain.attempt import Attempt, PastLevels, SavedAnswer
 from ..domain.scoring import Level, TopicResult
-from . import tables
+from . import rollups, tables
 
 
 def write_transaction(engine: Engine):  # type: ignore[no-untyped-def]
@@ -114,6 +114,7 @@ async def record_answer(
     points: float,
     now: dt.datetime,
     results_when_complete: Callable[[Attempt], Sequence[TopicResult]],
+    topic_of: Callable[[str], str],
 ) -> Attempt:
     """Stores one answer; a second answer to the same question is ignored (the first one stands). When this answer
     completes the attempt, finishes it in the same transaction with the results `results_when_complete` gives."""
@@ -137,10 +138,28 @@ async def record_answer(
                 .returning(tables.Attempt.id)
             )
             if flipped:
-                await _save_results(attempt.id, results_when_complete(current))
+                results = results_when_complete(current)
+                await _save_results(attempt.id, results)
+                await _count(current, results, now, topic_of)
             current = await attempt_by_public_id(attempt.public_id)
             assert current is not None
     return current
+
+
+async def _count(
+    attempt: Attempt, results: Sequence[TopicResult], now: dt.datetime, topic_of: Callable[[str], str]
+) -> None:
+    shares = {r.topic_id: r.share for r in results}
+    items = [(qid, a.points >= 1.0, shares[topic_of(qid)]) for qid, a in attempt.answers.items()]
+    await rollups.count_attempt(
+        finished_at=now,
+        commune=attempt.commune,
+        age_band=attempt.age_band,
+        mode=attempt.mode,
+        levels={r.topic_id: (r.level or Level.NOT_YET).value for r in results},
+        items=items,
+        sign=+1,
+    )
 
 
 async def _save_results(attempt_id: int, results: Sequence[TopicResult]) -> None:
@@ -156,6 +175,30 @@ async def _save_results(attempt_id: int, results: Sequence[TopicResult]) -> None
     ]
     if rows:
         await tables.TopicResult.insert(*rows)
+
+
+async def about_answered(attempt_id: int) -> bool:
+    return await tables.AboutAnswer.exists().where(tables.AboutAnswer.attempt == attempt_id)
+
+
+async def save_about(engine: Engine, attempt: Attempt, answers: dict[str, str]) -> bool:
+    """Stores the optional "about you" answers once per attempt, and counts them for the province's targets."""
+    async with write_transaction(engine):
+        if await about_answered(attempt.id):
+            return False
+        assert attempt.finished_at is not None
+        for question, answer in answers.items():
+            await tables.AboutAnswer.insert(tables.AboutAnswer(attempt=attempt.id, question=question, answer=answer))
+            await rollups.count_about(
+                finished_at=attempt.finished_at,
+                commune=attempt.commune,
+                age_band=attempt.age_band,
+                mode=attempt.mode,
+                question=question,
+                answer=answer,
+                sign=+1,
+            )
+    return True
 
 
 async def link_previous(attempt_id: int, previous_id: int) -> None:
@@ -178,12 +221,16 @@ async def past_levels(attempt_id: int) -> PastLevels | None:
     )
 
 
-async def delete_by_code(result_code: str) -> bool:
-    """Deletes an attempt with its answers and results (the person's right to erasure, PDPL 91/2025)."""
-    deleted = await (
-        tables.Attempt.delete().where(tables.Attempt.result_code == result_code).returning(tables.Attempt.id)
-    )
-    return bool(deleted)
+async def delete_by_code(engine: Engine, result_code: str, topic_of: Callable[[str], str | None]) -> bool:
+    """Deletes an attempt with its answers and results (the person's right to erasure, PDPL 91/2025), and takes
+    it out of every aggregate in the same transaction."""
+    async with write_transaction(engine):
+        row = await tables.Attempt.select(tables.Attempt.id).where(tables.Attempt.result_code == result_code).first()
+        if row is None:
+            return False
+        await rollups.uncount_attempt(row["id"], topic_of)
+        await tables.Attempt.delete().where(tables.Attempt.id == row["id"])
+    return True
 
 
 async def count_finished(*, area: str | None, since: dt.datetime) -> int:

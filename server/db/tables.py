@@ -56,4 +56,78 @@ class TopicResult(Table, tablename="topic_result"):
     possible = Integer()
 
 
-ALL = (StaffUser, Attempt, Answer, TopicResult)
+class AboutAnswer(Table, tablename="about_answer"):
+    """Optional "about you" answers at the end of a quiz (has a smartphone, ...), for the province's targets."""
+
+    attempt = ForeignKey(Attempt, on_delete=OnDelete.cascade, index=True)
+    question = Varchar(length=32)
+    answer = Varchar(length=8)  # "yes" or "no"; no row when the person skipped it
+
+
+# Rollups, kept current in the transaction that finishes (or deletes) an attempt, so the dashboard reads a few
+# thousand rows per query and never scans attempts or answers. `month` is the Vietnam-time month, "2026-11";
+# `commune` is "" when the person gave none (counted in the province only).
+
+
+class MonthAttempts(Table, tablename="month_attempts"):
+    month = Varchar(length=7)
+    commune = Varchar(length=16)
+    age_band = Varchar(length=8)
+    mode = Varchar(length=8)
+    n = Integer(default=0)
+
+
+class MonthLevels(Table, tablename="month_levels"):
+    month = Varchar(length=7)
+    commune = Varchar(length=16)
+    age_band = Varchar(length=8)
+    mode = Varchar(length=8)
+    topic_id = Varchar(length=32)
+    level = Varchar(length=16)
+    n = Integer(default=0)
+
+
+class MonthAbout(Table, tablename="month_about"):
+    month = Varchar(length=7)
+    commune = Varchar(length=16)
+    age_band = Varchar(length=8)
+    mode = Varchar(length=8)
+    question = Varchar(length=32)
+    answer = Varchar(length=8)
+    n = Integer(default=0)
+
+
+class ItemStats(Table, tablename="item_stats"):
+    """Per question and age band: sums from which share right and point-biserial discrimination follow."""
+
+    question_id = Varchar(length=64)
+    age_band = Varchar(length=8)
+    n = Integer(default=0)
+    n_right = Integer(default=0)
+    sum_score = Real(default=0.0)  # the attempt's share of points in the question's topic
+    sum_score_sq = Real(default=0.0)
+    sum_score_right = Real(default=0.0)
+
+
+class ApiToken(Table, tablename="api_token"):
+    """Read-only API tokens for officials' own tools; only a hash is kept."""
+
+    user = ForeignKey(StaffUser, on_delete=OnDelete.cascade, index=True)
+    token_hash = Varchar(length=64, unique=True, index=True)
+    label = Varchar(length=60)
+    created_at = Timestamptz()
+    revoked = Boolean(default=False)
+
+
+ALL = (
+    StaffUser,
+    Attempt,
+    Answer,
+    TopicResult,
+    AboutAnswer,
+    MonthAttempts,
+    MonthLevels,
+    MonthAbout,
+    ItemStats,
+    ApiToken,
+)

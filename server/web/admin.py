@@ -12,7 +12,10 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from ..db import dashboard as dashboard_db
 from ..db import staff as staff_db
+from ..db import tokens
+from ..domain.items import analyse, sums_from_rows
 from ..domain.staff import InvalidUsername, Role, StaffUser, normalize_username
 from .account import requires
 from .errors import PageError
@@ -118,6 +121,39 @@ class AdminController(Controller):
         await staff_db.end_sessions(user.id)
         log.info("sessions ended user=%s by=%s", user.username, staff.username)
         return Redirect(path="/admin", status_code=303)
+
+    @post("/users/{user_id:int}/token", name="admin_token")
+    async def token(self, request: Request, staff: NamedDependency[StaffUser], user_id: FromPath[int]) -> Template:
+        """A read-only API token for an official's own tools, shown once."""
+        user = await self._user(user_id)
+        if user.role != Role.OFFICIAL:
+            raise PageError("bad_form", 400)
+        token = "kns_" + secrets.token_urlsafe(32)
+        now = dt.datetime.now(dt.UTC)
+        await tokens.create(user.id, token, f"by {staff.username} {now:%Y-%m-%d}", now)
+        log.info("api token created user=%s by=%s", user.username, staff.username)
+        return render(request, "admin/token.html", private=True, user=user, token=token)
+
+    @post("/users/{user_id:int}/revoke-tokens", name="admin_revoke_tokens")
+    async def revoke_tokens(self, staff: NamedDependency[StaffUser], user_id: FromPath[int]) -> Redirect:
+        user = await self._user(user_id)
+        await tokens.revoke_all(user.id)
+        log.info("api tokens revoked user=%s by=%s", user.username, staff.username)
+        return Redirect(path="/admin", status_code=303)
+
+    @get("/items", name="admin_items")
+    async def items(self, request: Request, site: NamedDependency[Site]) -> Template:
+        k = site.settings.small_group_k
+        reports = analyse(sums_from_rows(await dashboard_db.item_stats()), k)
+        known = {q.id for t in site.bank.topics for q in t.questions}
+        return render(
+            request,
+            "admin/items.html",
+            private=True,
+            reports=[r for r in reports if r.question_id in known],
+            bank=site.bank,
+            k=k,
+        )
 
     @staticmethod
     async def _user(user_id: int) -> StaffUser:

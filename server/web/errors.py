@@ -41,7 +41,9 @@ def _page(request: Request, kind: str, status_code: int) -> Template:
     return render(request, "errors/error.html", "errors/_error.html", status_code=status_code, private=True, kind=kind)
 
 
-def on_page_error(request: Request, exc: PageError) -> Template:
+def on_page_error(request: Request, exc: PageError) -> Template | Response:
+    if request.url.path.startswith("/api/"):
+        return Response({"error": exc.kind, "status": exc.status_code}, status_code=exc.status_code)
     return _page(request, exc.kind, exc.status_code)
 
 

@@ -4,7 +4,7 @@ file to forget in git."""
 
 from __future__ import annotations
 
-import gettext
+import gettext as gnu_gettext
 import io
 from contextvars import ContextVar
 from pathlib import Path
@@ -23,7 +23,7 @@ current_language: ContextVar[str] = ContextVar("current_language", default=DEFAU
 
 class Catalogs:
     def __init__(self, directory: Path = TRANSLATIONS_DIR) -> None:
-        self._by_language: dict[str, gettext.NullTranslations] = {"en": gettext.NullTranslations()}
+        self._by_language: dict[str, gnu_gettext.NullTranslations] = {"en": gnu_gettext.NullTranslations()}
         for language in LANGUAGES:
             po = directory / language / "LC_MESSAGES" / "messages.po"
             if po.is_file():
@@ -34,7 +34,7 @@ class Catalogs:
                 buffer.seek(0)
                 self._by_language[language] = Translations(buffer)
 
-    def get(self, language: str) -> gettext.NullTranslations:
+    def get(self, language: str) -> gnu_gettext.NullTranslations:
         return self._by_language.get(language, self._by_language["en"])
 
     # Jinja's i18n extension calls these; they read the request's language from the context variable.
@@ -47,3 +47,14 @@ class Catalogs:
 
 def pick_language(cookie_value: str | None) -> str:
     return cookie_value if cookie_value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+_catalogs: Catalogs | None = None
+
+
+def gettext(message: str) -> str:
+    """For text made in Python (exports): the request's language, from the same catalogues as the templates."""
+    global _catalogs
+    if _catalogs is None:
+        _catalogs = Catalogs()
+    return _catalogs.gettext(message)

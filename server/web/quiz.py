@@ -191,6 +191,7 @@ async def answer(request: Request, site: NamedDependency[Site]) -> Template | Re
             score(question, choice),
             _now(),
             lambda done: done.results(site.bank),
+            lambda question_id: site.bank.question(question_id).topic_id,
         )
     if request.headers.get("hx-request") == "true":
         if attempt.is_finished:

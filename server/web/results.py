@@ -11,10 +11,24 @@ from litestar.response import Redirect, Template
 from ..db import attempts as db
 from ..domain.attempt import Attempt, PastLevels
 from ..domain.codes import format_code, normalize_code
+from ..domain.content import ContentError
+from ..domain.dashboard import ABOUT_QUESTIONS
 from ..domain.scoring import recommend
+from .errors import PageError
+from .exports import about_name
 from .pages import render
 from .quiz import require_attempt
 from .site import Site
+
+
+def _topic_of(site: Site):  # type: ignore[no-untyped-def]
+    def topic_of(question_id: str) -> str | None:
+        try:
+            return site.bank.question(question_id).topic_id
+        except ContentError:  # a question since removed from the bank
+            return None
+
+    return topic_of
 
 
 def code_url(request: Request, code: str) -> str:
@@ -48,6 +62,8 @@ async def _results_page(
         code_error=code_error,
         bank=site.bank,
         guided=attempt.is_guided,
+        about_done=await db.about_answered(attempt.id),
+        about_questions=[(q, about_name(q)) for q in ABOUT_QUESTIONS],
     )
 
 
@@ -78,6 +94,25 @@ async def card(request: Request, site: NamedDependency[Site]) -> Template | Redi
         day=attempt.finished_at,
         guided=attempt.is_guided,
     )
+
+
+@post("/results/about", name="about")
+async def about(request: Request, site: NamedDependency[Site]) -> Redirect:
+    """Optional answers about the person (has a smartphone, ...); any question may be skipped."""
+    attempt = await require_attempt(request, site)
+    if not attempt.is_finished:
+        return Redirect(path="/quiz", status_code=303)
+    form = await request.form()
+    answers = {}
+    for question in ABOUT_QUESTIONS:
+        value = str(form.get(question, ""))
+        if value in ("yes", "no"):
+            answers[question] = value
+        elif value not in ("", "skip"):
+            raise PageError("bad_form", 400)
+    if answers:
+        await db.save_about(site.engine, attempt, answers)
+    return Redirect(path="/results#about", status_code=303)
 
 
 @post("/results/compare", name="compare")
@@ -122,7 +157,7 @@ async def delete_result(request: Request, site: NamedDependency[Site]) -> Templa
     """Erases a result for good; the code is the only key, as for viewing it."""
     form = await request.form()
     code = normalize_code(str(form.get("code", "")))
-    if code is None or form.get("confirm") != "yes" or not await db.delete_by_code(code):
+    if code is None or form.get("confirm") != "yes" or not await db.delete_by_code(site.engine, code, _topic_of(site)):
         return render(
             request,
             "results/code.html",

@@ -9,6 +9,7 @@ from piccolo.engine.base import Engine
 
 from ..domain.areas import Province
 from ..domain.content import Bank
+from ..domain.dashboard import Targets
 from ..domain.passwords import PasswordPolicy
 from ..hashing import Hasher
 from ..settings import Settings
@@ -25,6 +26,7 @@ class Site:
     policy: PasswordPolicy
     sessions: StaffSessions
     throttle: LoginThrottle
+    targets: Targets
 
     def cookie_name(self, name: str) -> str:
         """Over HTTPS, `__Host-` binds a cookie to this host and path / and demands Secure."""

@@ -11,7 +11,9 @@ from server.web.staff_sessions import StaffSessions
 
 
 def run(coroutine):  # type: ignore[no-untyped-def]
-    return asyncio.run(coroutine)
+    from ..conftest import run_async
+
+    return run_async(coroutine)
 
 
 def test_a_session_dies_after_the_idle_timeout():

@@ -1,0 +1,295 @@
+"""Synthetic attempts for demos and benchmarks: `python -m server demo-data --attempts N [--seed S]`.
+
+Realistic on purpose: older age bands are weaker on average, a share of attempts is guided, attempts are spread
+over the communes and the last fourteen months, and people answer "about you" questions in proportions that
+differ by age. Writes attempts, topic results, about-you answers, the monthly rollups and item statistics in
+bulk through the database driver (a million attempts take about a minute). Demo attempts carry no per-question
+answer rows: nobody will open their results, and the dashboard never reads answers."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import random
+import secrets
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+
+from .domain.areas import Province
+from .domain.attempt import AGE_BANDS
+from .domain.codes import ALPHABET, LENGTH
+from .domain.content import BANDS, Bank
+from .domain.draw import FULL_CHECK_PLAN, SINGLE_TOPIC_PLAN
+from .domain.scoring import PASS_SHARE, Level
+from .domain.team import VIETNAM
+
+BAND_WEIGHTS = (18, 20, 20, 17, 14, 11)  # who takes the check, by age band
+BAND_ABILITY = (0.9, 0.8, 0.55, 0.3, 0.0, -0.45)  # older bands weaker on average
+ABOUT_YES = {  # chance of "yes" for the youngest and the oldest band; linear in between
+    "smartphone": (0.97, 0.55),
+    "bank_account": (0.9, 0.45),
+    "digital_signature": (0.35, 0.08),
+    "public_services": (0.6, 0.25),
+    "vneid_level2": (0.85, 0.5),
+    "telehealth": (0.25, 0.1),
+}
+BAND_DIFFICULTY = {"basic": -0.6, "intermediate": 0.2, "advanced": 0.9}
+
+
+def _p_right(ability: float, difficulty: float) -> float:
+    import math
+
+    return 1 / (1 + math.exp(-1.7 * (ability - difficulty)))
+
+
+def _level(shares: dict[str, float]) -> Level:
+    level = Level.NOT_YET
+    for band, name in (("basic", Level.BASIC), ("intermediate", Level.INTERMEDIATE), ("advanced", Level.ADVANCED)):
+        if shares.get(band, 0.0) < PASS_SHARE:
+            break
+        level = name
+    return level
+
+
+def generate(bank: Bank, province: Province, count: int, seed: int, now: dt.datetime) -> Iterator[dict]:
+    rng = random.Random(seed)
+    communes = [c.code for c in province.communes] + [""] * max(1, len(province.communes) // 4)
+    commune_weights = [rng.uniform(0.3, 3.0) for _ in communes]
+    topic_ids = bank.topic_ids
+    questions = {t.id: {b.value: [q.id for q in t.in_band(b)] for b in BANDS} for t in bank.topics}
+    used: set[str] = set()
+    for _ in range(count):
+        band_index = rng.choices(range(len(AGE_BANDS)), BAND_WEIGHTS)[0]
+        ability = rng.gauss(BAND_ABILITY[band_index], 0.9)
+        full = rng.random() < 0.6
+        topics = topic_ids if full else (rng.choice(topic_ids),)
+        plan = FULL_CHECK_PLAN if full else SINGLE_TOPIC_PLAN
+        finished = now - dt.timedelta(seconds=rng.randrange(0, 425 * 24 * 3600))
+        results, items = [], []
+        for topic in topics:
+            topic_ability = ability + rng.gauss(0, 0.4)
+            shares, points, possible = {}, 0, 0
+            for band in BANDS:
+                asked = rng.sample(questions[topic][band.value], plan[band])
+                right = [rng.random() < _p_right(topic_ability, BAND_DIFFICULTY[band.value]) for _ in asked]
+                shares[band.value] = sum(right) / len(right)
+                points += sum(right)
+                possible += len(right)
+                items.extend((qid, r, topic) for qid, r in zip(asked, right, strict=True))
+            results.append((topic, _level(shares).value, float(points), possible))
+        code = "".join(rng.choice(ALPHABET) for _ in range(LENGTH))
+        while code in used:
+            code = "".join(rng.choice(ALPHABET) for _ in range(LENGTH))
+        used.add(code)
+        share_of = {topic: points / possible for topic, _, points, possible in results}
+        about = {}
+        if rng.random() < 0.7:
+            for question, (p_young, p_old) in ABOUT_YES.items():
+                if rng.random() < 0.9:
+                    p = p_young + (p_old - p_young) * band_index / (len(AGE_BANDS) - 1)
+                    about[question] = "yes" if rng.random() < p else "no"
+        guided = rng.random() < 0.2
+        yield {
+            "public_id": secrets.token_urlsafe(24),
+            "result_code": code,
+            "age_band": AGE_BANDS[band_index],
+            "commune": rng.choices(communes, commune_weights)[0] or None,
+            "scope": "full" if full else topics[0],
+            "finished_at": finished,
+            "mode": "guided" if guided else "self",
+            "results": results,
+            "items": [(qid, right, share_of[topic]) for qid, right, topic in items],
+            "about": about,
+        }
+
+
+def rollups(batch: list[dict]) -> tuple[Counter, Counter, Counter, dict]:
+    attempts, levels, about = Counter(), Counter(), Counter()
+    items: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0, 0, 0.0, 0.0, 0.0])
+    for a in batch:
+        month = a["finished_at"].astimezone(VIETNAM).strftime("%Y-%m")
+        where = (month, a["commune"] or "", a["age_band"], a["mode"])
+        attempts[where] += 1
+        for topic, level, _, _ in a["results"]:
+            levels[(*where, topic, level)] += 1
+        for question, answer in a["about"].items():
+            about[(*where, question, answer)] += 1
+        for qid, right, share in a["items"]:
+            s = items[(qid, a["age_band"])]
+            s[0] += 1
+            s[1] += int(right)
+            s[2] += share
+            s[3] += share * share
+            s[4] += share * int(right)
+    return attempts, levels, about, items
+
+
+async def write(database_url: str, bank: Bank, province: Province, count: int, seed: int) -> None:
+    from .db.engine import engine_for, migrate
+
+    await migrate(engine_for(database_url))
+    now = dt.datetime.now(dt.UTC)
+    if database_url.startswith("sqlite"):
+        await asyncio.to_thread(_write_sqlite, database_url, bank, province, count, seed, now)
+    else:
+        await _write_postgres(database_url, bank, province, count, seed, now)
+
+
+BATCH = 50_000
+ATTEMPT_COLUMNS = (
+    "id",
+    "public_id",
+    "result_code",
+    "consent_version",
+    "age_band",
+    "commune",
+    "scope",
+    "question_ids",
+    "previous",
+    "started_at",
+    "finished_at",
+    "mode",
+    "guided_by",
+    "guide_area",
+)
+
+
+def _attempt_row(attempt_id: int, a: dict) -> tuple:
+    return (
+        attempt_id,
+        a["public_id"],
+        a["result_code"],
+        "demo",
+        a["age_band"],
+        a["commune"],
+        a["scope"],
+        "",
+        None,
+        a["finished_at"] - dt.timedelta(minutes=9),
+        a["finished_at"],
+        a["mode"],
+        None,
+        None,
+    )
+
+
+UPSERTS = {
+    "month_attempts": ("month, commune, age_band, mode", 4),
+    "month_levels": ("month, commune, age_band, mode, topic_id, level", 6),
+    "month_about": ("month, commune, age_band, mode, question, answer", 6),
+}
+
+
+def _write_sqlite(database_url: str, bank: Bank, province: Province, count: int, seed: int, now: dt.datetime) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=30)
+    try:
+        next_id = (conn.execute("SELECT COALESCE(MAX(id), 0) FROM attempt").fetchone()[0]) + 1
+        batch: list[dict] = []
+
+        def flush() -> None:
+            nonlocal next_id
+            if not batch:
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            rows, results, abouts = [], [], []
+            for a in batch:
+                rows.append(_attempt_row(next_id, a))
+                results.extend((next_id, t, level, points, possible) for t, level, points, possible in a["results"])
+                abouts.extend((next_id, q, answer) for q, answer in a["about"].items())
+                next_id += 1
+            conn.executemany(
+                f"INSERT INTO attempt ({', '.join(ATTEMPT_COLUMNS)}) VALUES "  # noqa: S608
+                f"({', '.join('?' * len(ATTEMPT_COLUMNS))})",
+                rows,
+            )
+            conn.executemany(
+                "INSERT INTO topic_result (attempt, topic_id, level, points, possible) VALUES (?, ?, ?, ?, ?)", results
+            )
+            conn.executemany("INSERT INTO about_answer (attempt, question, answer) VALUES (?, ?, ?)", abouts)
+            attempts, levels, about, items = rollups(batch)
+            for table, counter in (("month_attempts", attempts), ("month_levels", levels), ("month_about", about)):
+                keys, width = UPSERTS[table]
+                conn.executemany(
+                    f"INSERT INTO {table} ({keys}, n) VALUES ({', '.join('?' * (width + 1))}) "  # noqa: S608
+                    f"ON CONFLICT ({keys}) DO UPDATE SET n = {table}.n + excluded.n",
+                    [(*key, n) for key, n in counter.items()],
+                )
+            conn.executemany(
+                "INSERT INTO item_stats (question_id, age_band, n, n_right, sum_score, sum_score_sq, sum_score_right)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (question_id, age_band) DO UPDATE SET "
+                "n = item_stats.n + excluded.n, n_right = item_stats.n_right + excluded.n_right, "
+                "sum_score = item_stats.sum_score + excluded.sum_score, "
+                "sum_score_sq = item_stats.sum_score_sq + excluded.sum_score_sq, "
+                "sum_score_right = item_stats.sum_score_right + excluded.sum_score_right",
+                [(*key, *values) for key, values in items.items()],
+            )
+            conn.execute("COMMIT")
+            batch.clear()
+
+        for attempt in generate(bank, province, count, seed, now):
+            batch.append(attempt)
+            if len(batch) >= BATCH:
+                flush()
+        flush()
+    finally:
+        conn.close()
+
+
+async def _write_postgres(
+    database_url: str, bank: Bank, province: Province, count: int, seed: int, now: dt.datetime
+) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(dsn=database_url.replace("postgres://", "postgresql://", 1))
+    try:
+        next_id = await conn.fetchval("SELECT COALESCE(MAX(id), 0) FROM attempt") + 1
+        batch: list[dict] = []
+
+        async def flush() -> None:
+            nonlocal next_id
+            if not batch:
+                return
+            rows, results, abouts = [], [], []
+            for a in batch:
+                rows.append(_attempt_row(next_id, a))
+                results.extend((next_id, t, level, points, possible) for t, level, points, possible in a["results"])
+                abouts.extend((next_id, q, answer) for q, answer in a["about"].items())
+                next_id += 1
+            async with conn.transaction():
+                await conn.copy_records_to_table("attempt", records=rows, columns=list(ATTEMPT_COLUMNS))
+                await conn.copy_records_to_table(
+                    "topic_result", records=results, columns=["attempt", "topic_id", "level", "points", "possible"]
+                )
+                await conn.copy_records_to_table(
+                    "about_answer", records=abouts, columns=["attempt", "question", "answer"]
+                )
+                attempts, levels, about, items = rollups(batch)
+                for table, counter in (("month_attempts", attempts), ("month_levels", levels), ("month_about", about)):
+                    keys, width = UPSERTS[table]
+                    marks = ", ".join(f"${i}" for i in range(1, width + 2))
+                    await conn.executemany(
+                        f"INSERT INTO {table} ({keys}, n) VALUES ({marks}) "  # noqa: S608
+                        f"ON CONFLICT ({keys}) DO UPDATE SET n = {table}.n + excluded.n",
+                        [(*key, n) for key, n in counter.items()],
+                    )
+                await conn.executemany(
+                    "INSERT INTO item_stats (question_id, age_band, n, n_right, sum_score, sum_score_sq, "
+                    "sum_score_right) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (question_id, age_band) DO "
+                    "UPDATE SET n = item_stats.n + excluded.n, n_right = item_stats.n_right + excluded.n_right, "
+                    "sum_score = item_stats.sum_score + excluded.sum_score, "
+                    "sum_score_sq = item_stats.sum_score_sq + excluded.sum_score_sq, "
+                    "sum_score_right = item_stats.sum_score_right + excluded.sum_score_right",
+                    [(*key, *values) for key, values in items.items()],
+                )
+            batch.clear()
+
+        for attempt in generate(bank, province, count, seed, now):
+            batch.append(attempt)
+            if len(batch) >= BATCH:
+                await flush()
+        await flush()
+        await conn.execute("SELECT setval(pg_get_serial_sequence('attempt', 'id'), (SELECT MAX(id) FROM attempt))")
+    finally:
+        await conn.close()
