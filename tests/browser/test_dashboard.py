@@ -1,0 +1,87 @@
+"""An official uses the dashboard in Chromium: filters update the panels with htmx, and the same works without
+JavaScript."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from playwright.sync_api import expect
+
+from server.settings import ROOT
+
+from ..conftest import ARGON2_TEST_MEMORY_KIB, TEST_SECRET
+
+OFFICIAL = ("canbo.trinh.duyet", "an official passphrase for the browser")
+
+
+@pytest.fixture(scope="module")
+def official(database_url):  # type: ignore[no-untyped-def]
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": TEST_SECRET,
+        "APP_ENV": "test",
+        "ARGON2_MEMORY_KIB": str(ARGON2_TEST_MEMORY_KIB),
+        "ARGON2_TIME_COST": "1",
+    }
+
+    def run(*args: str, **kw: str) -> None:
+        subprocess.run(
+            [sys.executable, "-m", "server", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+            **kw,
+        )
+
+    run("create-user", "--role", "official", "--username", OFFICIAL[0], input=OFFICIAL[1] + "\n")
+    run("demo-data", "--attempts", "3000", "--seed", "11")
+    return OFFICIAL
+
+
+def log_in(page, who) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/login")
+    page.get_by_label("Tên đăng nhập").fill(who[0])
+    page.get_by_label("Mật khẩu").fill(who[1])
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page).to_have_url(re.compile(r"/dashboard"))
+
+
+def test_filters_update_the_panels_with_htmx(browser, live_server, official):
+    context = browser.new_context(viewport={"width": 1024, "height": 800}, base_url=live_server)
+    page = context.new_page()
+    log_in(page, official)
+    expect(page.get_by_role("heading", name="An toàn trên mạng")).to_be_visible()
+    year = page.locator("#f-period option", has_text="Năm").first.get_attribute("value")
+    with page.expect_request(lambda r: "/dashboard?" in r.url and r.headers.get("hx-request") == "true"):
+        page.select_option("#f-period", year)
+    expect(page).to_have_url(re.compile(rf"period={year}"))
+    expect(page.locator("#f-period")).to_have_value(year)
+    expect(page.locator("table.levels-by-band").first).to_contain_text("Mọi lứa tuổi")
+    numbers = page.locator("table.levels-by-band td").all_inner_texts()
+    assert not any(re.fullmatch(r"[1-9]\s.*", n) for n in numbers)  # no count between 1 and 9 is ever shown
+    context.close()
+
+
+def test_the_dashboard_works_without_javascript(browser, live_server, official):
+    context = browser.new_context(
+        viewport={"width": 1024, "height": 800}, base_url=live_server, java_script_enabled=False
+    )
+    page = context.new_page()
+    log_in(page, official)
+    year = page.locator("#f-period option", has_text="Năm").first.get_attribute("value")
+    page.select_option("#f-period", year)
+    page.get_by_role("button", name="Xem").click()
+    expect(page).to_have_url(re.compile(rf"period={year}"))
+    expect(page.get_by_role("heading", name="Số người đã làm xong bài kiểm tra")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV").click()
+    assert download.value.suggested_filename.endswith(f"{year}-all.csv")
+    context.close()
