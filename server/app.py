@@ -8,14 +8,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from litestar import Litestar, Request
+from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
-from litestar.datastructures import CacheControlHeader
 from litestar.di import Provide
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
 from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.static_files import create_static_files_router
 from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
 from litestar.template.config import TemplateConfig
@@ -27,11 +26,12 @@ from .domain.content_loader import BankError, load_bank
 from .domain.dashboard import load_targets
 from .hashing import Hasher, password_policy
 from .settings import Settings
-from .web import account, admin, api, dashboard, errors, general, lessons, preview, quiz, results, team
+from .web import account, admin, api, dashboard, errors, general, lessons, offline, preview, quiz, results, static, team
 from .web.i18n import LANGUAGE_COOKIE, Catalogs, current_language, pick_language
 from .web.security import check_origin, security_headers
 from .web.site import Site, provide_site
 from .web.staff_sessions import LoginThrottle, StaffSessions
+from .web.static import file_hashes
 from .web.templating import build_environment
 
 log = logging.getLogger("kynangso")
@@ -59,7 +59,8 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
     engine = db_engine.engine_for(settings.database_url)
     db_engine.bind(engine)
     catalogs = Catalogs()
-    jinja = build_environment(settings.templates_dir, settings.static_dir, catalogs)
+    static_hashes = file_hashes(settings.static_dir)
+    jinja = build_environment(settings.templates_dir, static_hashes, catalogs)
     store = make_store(settings)
     site = Site(
         settings=settings,
@@ -75,6 +76,7 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
         ),
         throttle=LoginThrottle(store, settings.secret_key),
         targets=load_targets(settings.targets_file),
+        static_hashes=static_hashes,
     )
 
     @asynccontextmanager
@@ -91,12 +93,6 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
         check_origin(request)
 
     cookie_prefix = "__Host-" if settings.https else ""
-    static = create_static_files_router(
-        path="/static",
-        directories=[settings.static_dir],
-        cache_control=CacheControlHeader(max_age=365 * 24 * 3600, public=True),
-        include_in_schema=False,
-    )
     app = Litestar(
         route_handlers=[
             general.home,
@@ -126,7 +122,10 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
             lessons.lesson_list,
             lessons.lesson_page,
             preview.preview,
-            static,
+            static.static_file,
+            offline.service_worker,
+            offline.offline_page,
+            offline.quiz_pack,
         ],
         dependencies={
             "site": Provide(provide_site, sync_to_thread=False),
@@ -158,6 +157,7 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
         },  # type: ignore[arg-type]
         lifespan=[lifespan],
         request_max_body_size=settings.max_body_bytes,
+        compression_config=CompressionConfig(backend="brotli", brotli_gzip_fallback=True, minimum_size=500),
         include_in_schema=False,  # only the JSON API is documented
         openapi_config=OpenAPIConfig(
             title="Kỹ Năng Số API",

@@ -40,6 +40,7 @@ class Settings:
     argon2_parallelism: int = 1
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
+    release: str = "1"  # part of the service worker's version: a new release replaces cached app files
     small_group_k: int = 10  # dashboard cells under K attempts are never shown
     targets_file: Path = ROOT / "server" / "data" / "targets.toml"
 
@@ -119,6 +120,8 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         values["https"] = _bool("HTTPS", env["HTTPS"])
     if "CONTENT_DIR" in env:
         values["content_dir"] = Path(env["CONTENT_DIR"])
+    if "RELEASE" in env:
+        values["release"] = env["RELEASE"][:40]
     if "TARGETS_FILE" in env:
         values["targets_file"] = Path(env["TARGETS_FILE"])
     if "COMMUNES_FILE" in env:

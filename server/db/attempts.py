@@ -115,6 +115,7 @@ async def record_answer(
     now: dt.datetime,
     results_when_complete: Callable[[Attempt], Sequence[TopicResult]],
     topic_of: Callable[[str], str],
+    submission_id: str | None = None,
 ) -> Attempt:
     """Stores one answer; a second answer to the same question is ignored (the first one stands). When this answer
     completes the attempt, finishes it in the same transaction with the results `results_when_complete` gives."""

@@ -44,6 +44,8 @@ class Answer(Table, tablename="answer"):
     choice = Varchar(length=64)  # chosen option ids, sorted, comma-separated
     points = Real()
     answered_at = Timestamptz()
+    # The client's idempotency key: a replayed submission (offline queue, double tap) is stored once.
+    submission_id = Varchar(length=64, null=True, default=None)  # unique index: migration m0007
 
 
 class TopicResult(Table, tablename="topic_result"):

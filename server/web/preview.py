@@ -29,4 +29,6 @@ async def preview(request: Request, site: NamedDependency[Site], question_id: Fr
         position=1,
         total=1,
         error=None,
+        submission="preview",
+        pack_id=None,
     )

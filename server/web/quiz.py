@@ -5,7 +5,9 @@ Every step works as a plain form post with Post/Redirect/Get; htmx only swaps th
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import random
+import re
 import secrets
 
 from litestar import Request, get, post
@@ -27,6 +29,7 @@ from .site import Site
 
 ATTEMPT_COOKIE = "attempt"
 ATTEMPT_COOKIE_DAYS = 30
+SUBMISSION_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 
 def _now() -> dt.datetime:
@@ -155,6 +158,8 @@ def _question_page(
         total=attempt.total,
         error=error,
         guided=attempt.is_guided,
+        submission=secrets.token_urlsafe(16),
+        pack_id=hashlib.sha256(attempt.public_id.encode()).hexdigest()[:16],
     )
 
 
@@ -178,6 +183,8 @@ async def answer(request: Request, site: NamedDependency[Site]) -> Template | Re
     question = site.bank.question(question_id)  # UnknownQuestion -> 404 page
     attempt.check_can_answer(question_id)  # finished -> 409, not asked in this attempt -> 400
     chosen = _chosen(form)
+    submission = str(form.get("submission", ""))
+    submission_id = submission if SUBMISSION_ID.fullmatch(submission) else None
     if not chosen and attempt.next_question_id == question_id:
         # Nothing ticked: ask again, politely, keeping everything already saved.
         return _question_page(request, site, attempt, status_code=400, error="choose")
@@ -192,6 +199,7 @@ async def answer(request: Request, site: NamedDependency[Site]) -> Template | Re
             _now(),
             lambda done: done.results(site.bank),
             lambda question_id: site.bank.question(question_id).topic_id,
+            submission_id,
         )
     if request.headers.get("hx-request") == "true":
         if attempt.is_finished:

@@ -27,6 +27,7 @@ class Site:
     sessions: StaffSessions
     throttle: LoginThrottle
     targets: Targets
+    static_hashes: dict[str, str]
 
     def cookie_name(self, name: str) -> str:
         """Over HTTPS, `__Host-` binds a cookie to this host and path / and demands Secure."""

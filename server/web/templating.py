@@ -3,7 +3,6 @@ person's language out of bilingual content."""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from babel.dates import format_date
@@ -14,6 +13,7 @@ from markupsafe import Markup, escape
 from ..domain.scoring import LEVELS
 from ..domain.text import Text
 from .i18n import Catalogs, current_language
+from .static import hashed_name
 
 LOCALES = {"vi": "vi_VN", "en": "en_GB"}
 
@@ -48,16 +48,7 @@ def date(value) -> str:  # type: ignore[no-untyped-def]
     return format_date(value, format="medium", locale=LOCALES[current_language.get()])
 
 
-def file_versions(static_dir: Path) -> dict[str, str]:
-    """A short content hash per static file: URLs change when the file does, so a one-year cache is safe."""
-    versions = {}
-    for path in static_dir.rglob("*"):
-        if path.is_file():
-            versions[path.relative_to(static_dir).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
-    return versions
-
-
-def build_environment(templates_dir: Path, static_dir: Path, catalogs: Catalogs) -> Environment:
+def build_environment(templates_dir: Path, static_hashes: dict[str, str], catalogs: Catalogs) -> Environment:
     env = Environment(
         loader=FileSystemLoader(templates_dir),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -67,10 +58,10 @@ def build_environment(templates_dir: Path, static_dir: Path, catalogs: Catalogs)
         lstrip_blocks=True,
     )
     env.install_gettext_callables(catalogs.gettext, catalogs.ngettext, newstyle=True)  # type: ignore[attr-defined]
-    versions = file_versions(static_dir)
 
     def static(path: str) -> str:
-        return f"/static/{path}?v={versions.get(path, '0')}"
+        """The content-hashed URL of a static file (see web/static.py)."""
+        return f"/static/{hashed_name(path, static_hashes[path])}"
 
     env.filters.update(t=localise, lesson_body=lesson_body, number=number, date=date)
     env.globals.update(static=static, LEVELS=LEVELS)

@@ -33,7 +33,7 @@ ALLOWED = {
         "guided_by",  # the staff member who guided, for their own counts; never the person
         "guide_area",
     },
-    "answer": {"id", "attempt", "question_id", "choice", "points", "answered_at"},
+    "answer": {"id", "attempt", "question_id", "choice", "points", "answered_at", "submission_id"},
     "topic_result": {"id", "attempt", "topic_id", "level", "points", "possible"},
     "about_answer": {"id", "attempt", "question", "answer"},
     "month_attempts": {"id", "month", "commune", "age_band", "mode", "n"},

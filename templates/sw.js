@@ -1,0 +1,133 @@
+/* Kỹ Năng Số service worker, release {{ version }}.
+   Precaches the app shell, lesson pages and scenario pictures; lets a quiz go on offline, queueing answers in
+   IndexedDB (Workbox background sync) and sending them when the connection returns. Staff pages and results are
+   never cached: only the precached list below is ever stored. */
+importScripts("{{ workbox }}/workbox-sw.js");
+workbox.setConfig({ modulePathPrefix: "{{ workbox }}", debug: false });
+
+const VERSION = "{{ version }}";
+const QUIZ_CACHE = "kns-quiz";  /* not versioned: a new release must not drop a quiz in progress */
+const PACK_URL = "/quiz/pack";
+const PRECACHE = {{ precache|tojson }};
+const PAGES = {{ pages|tojson }};
+
+workbox.core.setCacheNameDetails({ prefix: "kns", precache: "precache", suffix: VERSION });
+workbox.precaching.precacheAndRoute(PRECACHE.map((url) => ({ url, revision: null }))
+  .concat(PAGES.map((url) => ({ url, revision: VERSION }))), { ignoreURLParametersMatching: [/.*/] });
+workbox.precaching.cleanupOutdatedCaches();
+
+const queue = new workbox.backgroundSync.Queue("quiz-answers", {
+  maxRetentionTime: 14 * 24 * 60,
+  onSync: () => replay(),
+});
+
+async function freshToken() {
+  const response = await fetch("/quiz", { credentials: "same-origin", headers: { "HX-Request": "true" } });
+  const match = /name="_csrf_token" value="([^"]+)"/.exec(await response.text());
+  return match ? match[1] : null;
+}
+
+async function notify(message) {
+  for (const client of await self.clients.matchAll({ includeUncontrolled: true })) client.postMessage(message);
+}
+
+let replaying = null;
+function replay() {
+  /* One replay at a time; each queued answer is sent as it was, with a fresh CSRF token if the old one has
+     expired (a browser restart while offline). The server stores each submission once, so a replay is safe. */
+  replaying = replaying || (async () => {
+    let entry;
+    try {
+      while ((entry = await queue.shiftRequest())) {
+        let response;
+        try {
+          response = await fetch(entry.request.clone(), { credentials: "same-origin", redirect: "manual" });
+          if (response.status === 403) {
+            const token = await freshToken();
+            const body = new URLSearchParams(await entry.request.clone().text());
+            if (token) body.set("_csrf_token", token);
+            response = await fetch(entry.request.url, {
+              method: "POST", body, credentials: "same-origin", redirect: "manual",
+              headers: { "Content-Type": "application/x-www-form-urlencoded" },
+            });
+          }
+        } catch (error) {
+          await queue.unshiftRequest(entry);
+          throw error;
+        }
+      }
+      await notify({ type: "synced" });
+    } finally {
+      replaying = null;
+    }
+  })();
+  return replaying;
+}
+
+async function pending() {
+  return (await queue.getAll()).length;
+}
+
+async function readPack() {
+  const cache = await caches.open(QUIZ_CACHE);
+  const response = await cache.match(PACK_URL);
+  return response ? response.json() : null;
+}
+
+async function offlineNext(request) {
+  /* The next question of the attempt from the pack the page left on the device, marking this one answered. */
+  const form = new URLSearchParams(await request.text());
+  const pack = await readPack();
+  const headers = { "Content-Type": "text/html; charset=utf-8", "X-Queued": "1" };
+  if (!pack) return new Response("", { status: 503, headers });
+  pack.answered = Array.from(new Set([...(pack.answered || []), form.get("question")]));
+  const cache = await caches.open(QUIZ_CACHE);
+  await cache.put(PACK_URL, new Response(JSON.stringify(pack), { headers: { "Content-Type": "application/json" } }));
+  const next = pack.questions.find((q) => !pack.answered.includes(q.id));
+  return new Response(next ? next.html : pack.pending_html, { status: 200, headers });
+}
+
+workbox.routing.registerRoute(
+  ({ url, request }) => url.pathname === "/quiz/answer" && request.method === "POST",
+  async ({ request }) => {
+    const queued = request.clone();
+    const forPack = request.clone();
+    try {
+      return await fetch(request);
+    } catch (error) {
+      await queue.pushRequest({ request: queued });
+      await notify({ type: "queued", pending: await pending() });
+      return offlineNext(forPack);
+    }
+  },
+  "POST",
+);
+
+/* Pages: the network first (fresh CSRF tokens, current content); when offline, the precached copy, and for
+   anything else the offline page. */
+const pages = new workbox.strategies.NetworkOnly();
+workbox.routing.registerRoute(
+  ({ request }) => request.mode === "navigate",
+  async (options) => {
+    try {
+      return await pages.handle(options);
+    } catch (error) {
+      const url = new URL(options.request.url);
+      const cached = await workbox.precaching.matchPrecache(url.pathname);
+      return cached || (await workbox.precaching.matchPrecache("/offline")) || Response.error();
+    }
+  },
+);
+
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  if (data.type === "replay") event.waitUntil(replay().catch(() => null));
+  if (data.type === "pending") event.waitUntil(pending().then((n) => event.source && event.source.postMessage({ type: "pending", pending: n })));
+});
+
+self.addEventListener("install", () => self.skipWaiting());
+self.addEventListener("activate", (event) => {
+  /* A new release takes over at once; the queue and the quiz pack are not versioned, so answers waiting to be
+     sent survive it and are sent by the new worker. */
+  event.waitUntil(self.clients.claim().then(() => replay().catch(() => null)));
+});

@@ -1,0 +1,75 @@
+"""What the installable app relies on from the server: the service worker, the offline page, the quiz pack and
+idempotent submissions."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from .helpers import csrf_token, current_question, finish, right_options, start
+
+SUBMISSION = re.compile(r'name="submission" value="([^"]+)"')
+
+
+def test_the_service_worker_is_served_from_the_root_and_never_stale(client):
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/javascript")
+    assert response.headers["cache-control"] == "no-cache"
+    precache = json.loads(re.search(r"const PRECACHE = (\[.*?\]);", response.text).group(1))
+    pages = json.loads(re.search(r"const PAGES = (\[.*?\]);", response.text).group(1))
+    assert any(url.startswith("/static/css/app.") for url in precache)
+    assert any(url.startswith("/static/pictures/") for url in precache)
+    assert "/offline" in pages and "/lessons" in pages
+    never = ("/results", "/quiz", "/team", "/admin", "/dashboard", "/login", "/code", "session-timeout")
+    assert not any(url.startswith(never) or "session-timeout" in url for url in precache + pages)
+
+
+def test_the_manifest_names_the_app_in_vietnamese_with_its_icons(client):
+    manifest = client.get("/static/manifest.webmanifest").json()
+    assert manifest["lang"] == "vi" and manifest["short_name"] == "Kỹ Năng Số"
+    assert manifest["display"] == "standalone" and manifest["start_url"] == "/"
+    sizes = {(icon["sizes"], icon["purpose"]) for icon in manifest["icons"]}
+    assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= sizes
+    for icon in manifest["icons"]:
+        assert client.get(icon["src"]).headers["content-type"] == "image/png"
+
+
+def test_the_offline_page_says_what_still_works(client):
+    page = client.get("/offline")
+    assert page.status_code == 200 and "Bạn đang ngoại tuyến" in page.text
+
+
+def test_the_pack_holds_the_remaining_questions_without_answers(client, bank):
+    start(client, scope=bank.topics[0].id)
+    first = current_question(client, bank)
+    from .helpers import answer
+
+    answer(client, first, right_options(first))
+    pack = client.get("/quiz/pack").json()
+    assert len(pack["questions"]) == 7
+    assert first.id not in [q["id"] for q in pack["questions"]]
+    assert "Câu 2/8" in pack["questions"][0]["html"] and "Câu 8/8" in pack["questions"][-1]["html"]
+    for q in pack["questions"]:
+        question = bank.question(q["id"])
+        assert question.explanation.vi[:30] not in q["html"]  # no explanation, no answer key
+        assert 'name="_csrf_token"' in q["html"] and 'name="submission"' in q["html"]
+    assert client.get("/quiz/pack").headers["cache-control"] == "no-store"
+
+
+def test_a_submission_replayed_three_times_is_stored_once(client, bank):
+    start(client, scope=bank.topics[0].id)
+    page = client.get("/quiz").text
+    question = current_question(client, bank)
+    data = {
+        "_csrf_token": csrf_token(client, "/quiz"),
+        "question": question.id,
+        "option": right_options(question),
+        "submission": SUBMISSION.search(page).group(1),
+    }
+    responses = [client.post("/quiz/answer", data=data, follow_redirects=False) for _ in range(3)]
+    assert [r.status_code for r in responses] == [303, 303, 303]
+    assert len({r.headers["location"] for r in responses}) == 1  # the same result each time
+    assert "Câu 2/8" in client.get("/quiz").text
+    finish(client, bank)
+    assert client.get("/results").text.count('<li class="right">') == 8
