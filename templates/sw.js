@@ -80,10 +80,14 @@ async function offlineNext(request) {
   const pack = await readPack();
   const headers = { "Content-Type": "text/html; charset=utf-8", "X-Queued": "1" };
   if (!pack) return new Response("", { status: 503, headers });
-  pack.answered = Array.from(new Set([...(pack.answered || []), form.get("question")]));
+  const answered = form.get("question");
+  pack.answered = Array.from(new Set([...(pack.answered || []), answered]));
+  /* Questions are asked in order: the next one is the first unanswered after this one. */
+  const from = pack.questions.findIndex((q) => q.id === answered);
+  const next = pack.questions.slice(from + 1).find((q) => !pack.answered.includes(q.id));
+  pack.current = next ? next.id : null;
   const cache = await caches.open(QUIZ_CACHE);
   await cache.put(PACK_URL, new Response(JSON.stringify(pack), { headers: { "Content-Type": "application/json" } }));
-  const next = pack.questions.find((q) => !pack.answered.includes(q.id));
   return new Response(next ? next.html : pack.pending_html, { status: 200, headers });
 }
 

@@ -42,6 +42,19 @@
     });
   }
 
+  function rememberCurrent() {
+    /* Note in the pack which question is on screen, so a reload while offline resumes there. */
+    var input = document.querySelector("#quiz input[name=question]");
+    if (!input) return;
+    caches.open(QUIZ_CACHE).then(function (cache) {
+      return cache.match("/quiz/pack").then(function (r) { return r ? r.json() : null; }).then(function (pack) {
+        if (!pack || pack.current === input.value) return;
+        pack.current = input.value;
+        return cache.put("/quiz/pack", new Response(JSON.stringify(pack), { headers: { "Content-Type": "application/json" } }));
+      });
+    }).catch(function () {});
+  }
+
   function resumeOffline() {
     /* The offline page shown for /quiz: continue from the pack if questions are left. */
     var slot = document.getElementById("quiz-resume");
@@ -51,7 +64,8 @@
       .then(function (pack) {
         if (!pack) return;
         var answered = pack.answered || [];
-        var next = pack.questions.filter(function (q) { return answered.indexOf(q.id) < 0; })[0];
+        var left = pack.questions.filter(function (q) { return answered.indexOf(q.id) < 0; });
+        var next = left.filter(function (q) { return q.id === pack.current; })[0] || left[0];
         slot.innerHTML = next ? next.html : pack.pending_html;
         if (window.htmx) htmx.process(slot);
         freshKeys();
@@ -75,6 +89,7 @@
   function onPage() {
     freshKeys();
     keepPack();
+    rememberCurrent();
     resumeOffline();
     if (navigator.serviceWorker.controller) {
       navigator.serviceWorker.controller.postMessage({ type: "pending" });
@@ -82,5 +97,11 @@
     }
   }
   document.addEventListener("DOMContentLoaded", onPage);
-  document.addEventListener("htmx:afterSettle", function () { freshKeys(); keepPack(); });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    freshKeys();
+    keepPack();
+    rememberCurrent();
+    var xhr = event.detail && event.detail.xhr;
+    if (xhr && xhr.getResponseHeader("X-Queued")) note(true);
+  });
 })();

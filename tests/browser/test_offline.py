@@ -1,0 +1,171 @@
+"""The installable app on a phone: installable, a quiz that goes on offline and syncs when the connection returns,
+and a new release of the service worker taking over in the middle of a quiz without losing an answer."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from playwright.sync_api import expect
+
+from server.settings import ROOT
+
+from ..conftest import ARGON2_TEST_MEMORY_KIB, TEST_SECRET
+from .journey import answer_current_question_rightly, start_full_check
+
+CONTROLLED = "navigator.serviceWorker.ready.then(() => !!navigator.serviceWorker.controller)"
+PACK_KEPT = "caches.open('kns-quiz').then(c => c.match('/quiz/pack')).then(r => !!r)"
+
+
+def wait_until_offline_ready(page) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_function(CONTROLLED, polling=200, timeout=15000)
+    page.wait_for_function(PACK_KEPT, polling=200, timeout=15000)
+
+
+def test_chromium_finds_the_app_installable(playwright, browser_type_launch_args, live_server, tmp_path):
+    # A persistent profile: Chromium never offers to install from an incognito context, which new contexts are.
+    device = {k: v for k, v in playwright.devices["Pixel 7"].items() if k != "default_browser_type"}
+    launch = {k: browser_type_launch_args[k] for k in ("executable_path", "args")}
+    context = playwright.chromium.launch_persistent_context(
+        tmp_path / "profile", **launch, **device, base_url=live_server
+    )
+    page = context.new_page()
+    page.goto("/")
+    page.wait_for_function(CONTROLLED, polling=200, timeout=15000)
+    session = context.new_cdp_session(page)
+    errors = session.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    assert errors == [], errors
+    manifest = session.send("Page.getAppManifest")
+    assert manifest["errors"] == []
+    context.close()
+
+
+def test_a_quiz_goes_on_offline_and_its_result_arrives_when_back_online(phone, bank):
+    page = phone.new_page()
+    start_full_check(page)
+    wait_until_offline_ready(page)
+    for _ in range(3):
+        answer_current_question_rightly(page, bank)
+    phone.set_offline(True)
+    for n in range(4, 16):
+        expect(page.locator(".progress")).to_contain_text(f"Câu {n}/15")
+        answer_current_question_rightly(page, bank)
+        if n == 4:
+            expect(page.locator("#pending-note")).to_be_visible()
+    expect(page.get_by_role("heading", name="Đã trả lời hết. Đang chờ có mạng")).to_be_visible()
+    phone.set_offline(False)
+    page.wait_for_url("**/results", timeout=20000)
+    # The same result as an online run with the same answers: every topic at the top level.
+    expect(page.locator("table.levels")).to_contain_text("Nâng cao")
+    assert page.locator("table.levels td").all_inner_texts().count("Nâng cao") == 3
+    assert page.locator("ol.review > li.right").count() == 15
+
+
+def test_reloading_while_offline_continues_the_quiz(phone, bank):
+    page = phone.new_page()
+    start_full_check(page)
+    wait_until_offline_ready(page)
+    answer_current_question_rightly(page, bank)
+    phone.set_offline(True)
+    answer_current_question_rightly(page, bank)
+    page.reload()
+    expect(page.get_by_role("heading", name="Bạn đang ngoại tuyến")).to_be_visible()
+    expect(page.locator("#quiz-resume .progress")).to_contain_text("Câu 3/15")
+    phone.set_offline(False)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """The real server, which a test can stop and start again on the same address with a new release."""
+
+    def __init__(self, database_url: str) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.database_url = database_url
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, release: str) -> None:
+        env = {
+            **os.environ,
+            "DATABASE_URL": self.database_url,
+            "SECRET_KEY": TEST_SECRET,
+            "APP_ENV": "test",
+            "RATE_LIMIT_PER_MINUTE": "100000",
+            "RELEASE": release,
+            "ARGON2_MEMORY_KIB": str(ARGON2_TEST_MEMORY_KIB),
+            "ARGON2_TIME_COST": "1",
+        }
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "server", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{self.url}/healthz", timeout=1)  # noqa: S310 - our own loopback server
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("server did not start")
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+@pytest.fixture
+def releases(database_url):  # type: ignore[no-untyped-def]
+    server = Server(database_url)
+    server.start("1")
+    yield server
+    server.stop()
+
+
+def test_a_new_release_taking_over_mid_quiz_loses_nothing(browser, playwright, releases, bank):
+    context = browser.new_context(**playwright.devices["Pixel 7"], base_url=releases.url)
+    page = context.new_page()
+    start_full_check(page)
+    wait_until_offline_ready(page)
+    first_worker = page.evaluate("caches.keys()")
+    for _ in range(2):
+        answer_current_question_rightly(page, bank)
+    context.set_offline(True)
+    for _ in range(3):
+        answer_current_question_rightly(page, bank)  # queued on the phone
+    releases.stop()
+    releases.start("2")  # a new release of the app while the phone is offline
+    context.set_offline(False)
+    page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
+    page.wait_for_function(
+        f"caches.keys().then(keys => keys.some(k => k.startsWith('kns-precache') && !{first_worker!r}.includes(k)))",
+        polling=200,
+        timeout=20000,
+    )
+    # The new worker sent the queued answers: the server is at question 6.
+    page.wait_for_function(
+        "fetch('/quiz', {headers: {'HX-Request': 'true'}}).then(r => r.text()).then(t => t.includes('Câu 6/15'))",
+        polling=500,
+        timeout=20000,
+    )
+    page.goto("/quiz")
+    for _ in range(10):
+        answer_current_question_rightly(page, bank)
+    page.wait_for_url("**/results")
+    assert page.locator("ol.review > li.right").count() == 15
+    context.close()
