@@ -1,0 +1,160 @@
+"""An axe-core scan of every page, citizen and staff, in Vietnamese and English: no serious or critical
+violation (WCAG 2.2 AA rules)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from server.settings import ROOT
+
+from ..conftest import ARGON2_TEST_MEMORY_KIB, TEST_SECRET
+from .journey import answer_current_question_rightly, start_full_check
+
+STAFF = {
+    "team": ("axe.to.cns", "team", "13669"),
+    "official": ("axe.can.bo", "official", None),
+    "admin": ("axe.quan.tri", "admin", None),
+}
+PASSWORD = "accessibility scan passphrase"
+axe = Axe()
+
+
+@pytest.fixture(scope="module")
+def staff_accounts(database_url):  # type: ignore[no-untyped-def]
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": TEST_SECRET,
+        "APP_ENV": "test",
+        "ARGON2_MEMORY_KIB": str(ARGON2_TEST_MEMORY_KIB),
+        "ARGON2_TIME_COST": "1",
+    }
+    for username, role, area in STAFF.values():
+        args = ["create-user", "--role", role, "--username", username] + (["--area", area] if area else [])
+        subprocess.run(
+            [sys.executable, "-m", "server", *args],
+            input=PASSWORD + "\n",
+            text=True,
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+    return STAFF
+
+
+def serious(page) -> list[str]:  # type: ignore[no-untyped-def]
+    results = axe.run(
+        page,
+        options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa", "best-practice"]}},
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def scan(page, path: str, problems: dict[str, list[str]], language: str) -> None:  # type: ignore[no-untyped-def]
+    if path:
+        page.goto(path)
+    found = serious(page)
+    if found:
+        problems[f"{language} {page.url}"] = found
+
+
+def set_language(page, language: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/")
+    if language == "en":
+        page.get_by_role("button", name="English").click()
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_citizen_pages_pass_axe(phone, bank, language):
+    page = phone.new_page()
+    set_language(page, language)
+    problems: dict[str, list[str]] = {}
+    lesson = bank.topics[0].lessons[0].id
+    for path in (
+        "/",
+        "/start",
+        "/lessons",
+        f"/lessons/{lesson}",
+        "/code",
+        "/code?c=ZZZZ-ZZZZ",
+        "/offline",
+        "/login",
+        "/no-such-page",
+    ):
+        scan(page, path, problems, language)
+    start_full_check(page) if language == "vi" else _start_in_english(page)
+    scan(page, "", problems, language)  # a question
+    page.locator('input[name="question"]')  # the page holds one question at a time
+    for _ in range(15):
+        answer_current_question_rightly(page, bank) if language == "vi" else _answer_in_english(page, bank)
+    page.wait_for_url("**/results")
+    scan(page, "", problems, language)
+    scan(page, "/results/card", problems, language)
+    code = page.locator(".code").inner_text()
+    scan(page, f"/code?c={code}", problems, language)
+    assert problems == {}
+
+
+def _start_in_english(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/start")
+    page.get_by_label("I agree").check()
+    page.get_by_label("65+ years").check()
+    page.get_by_label("Everything: all three topics").check()
+    page.get_by_role("button", name="Begin").click()
+    page.wait_for_url("**/quiz")
+
+
+def _answer_in_english(page, bank) -> None:  # type: ignore[no-untyped-def]
+    question_id = page.locator('input[name="question"]').input_value()
+    for option in bank.question(question_id).options:
+        if option.correct:
+            page.locator(f'input[name="option"][value="{option.id}"]').check()
+    page.get_by_role("button", name="Answer and continue").click()
+    page.locator(f'input[name="question"][value="{question_id}"]').wait_for(state="detached")
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_staff_pages_pass_axe(browser, live_server, staff_accounts, language):
+    context = browser.new_context(viewport={"width": 1024, "height": 800}, base_url=live_server)
+    page = context.new_page()
+    set_language(page, language)
+    problems: dict[str, list[str]] = {}
+    pages = {
+        "team": ["/team", "/team/guided", "/account/password"],
+        "official": ["/dashboard"],
+        "admin": ["/admin", "/admin/items"],
+    }
+    for who, paths in pages.items():
+        username = staff_accounts[who][0]
+        page.goto("/login")
+        page.locator("#username").fill(username)
+        page.locator("#password").fill(PASSWORD)
+        page.locator("form[action='/login'] button[type=submit]").click()
+        page.wait_for_load_state()
+        for path in paths:
+            scan(page, path, problems, language)
+        page.locator("nav.staff button[type=submit]").click()
+        page.wait_for_url(re.compile(r"/login"))
+    assert problems == {}
+    context.close()
+
+
+def test_the_scan_does_find_a_real_violation(browser):
+    """Guards the scan itself: a page with an unlabelled input and an image without text must fail it."""
+    page = browser.new_page()
+    page.set_content('<html lang="vi"><body><main><img src="x.png"><input type="text"></main></body></html>')
+    found = serious(page)
+    assert any(v.startswith("image-alt") for v in found) and any(v.startswith("label") for v in found)
+    page.close()
