@@ -30,6 +30,27 @@ TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 ARGON2_TEST_MEMORY_KIB = 8 * 1024
 
 
+def cli(database_url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """`python -m server ARGS` against the test database, as an operator runs it."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": TEST_SECRET,
+        "APP_ENV": "test",
+        "ARGON2_MEMORY_KIB": str(ARGON2_TEST_MEMORY_KIB),
+        "ARGON2_TIME_COST": "1",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "server", *args],
+        input=stdin,
+        text=True,
+        capture_output=True,
+        cwd=ROOT,
+        env=env,
+        timeout=300,
+    )
+
+
 def run_async(coroutine) -> Any:  # type: ignore[no-untyped-def]
     """Runs a coroutine to the end on a loop of its own, in a thread: Playwright's sync API keeps an event loop
     running in the main thread, where asyncio.run() is refused."""

@@ -3,17 +3,12 @@ violation (WCAG 2.2 AA rules)."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from server.settings import ROOT
-
-from ..conftest import ARGON2_TEST_MEMORY_KIB, TEST_SECRET
+from ..conftest import cli
 from .journey import answer_current_question_rightly, start_full_check
 
 STAFF = {
@@ -27,26 +22,9 @@ axe = Axe()
 
 @pytest.fixture(scope="module")
 def staff_accounts(database_url):  # type: ignore[no-untyped-def]
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": TEST_SECRET,
-        "APP_ENV": "test",
-        "ARGON2_MEMORY_KIB": str(ARGON2_TEST_MEMORY_KIB),
-        "ARGON2_TIME_COST": "1",
-    }
     for username, role, area in STAFF.values():
         args = ["create-user", "--role", role, "--username", username] + (["--area", area] if area else [])
-        subprocess.run(
-            [sys.executable, "-m", "server", *args],
-            input=PASSWORD + "\n",
-            text=True,
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            timeout=60,
-            check=False,
-        )
+        cli(database_url, *args, stdin=PASSWORD + "\n")
     return STAFF
 
 

@@ -3,46 +3,25 @@ JavaScript."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 from playwright.sync_api import expect
 
-from server.settings import ROOT
-
-from ..conftest import ARGON2_TEST_MEMORY_KIB, TEST_SECRET
+from ..conftest import cli
 
 OFFICIAL = ("canbo.trinh.duyet", "an official passphrase for the browser")
 
 
 @pytest.fixture(scope="module")
 def official(database_url):  # type: ignore[no-untyped-def]
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": TEST_SECRET,
-        "APP_ENV": "test",
-        "ARGON2_MEMORY_KIB": str(ARGON2_TEST_MEMORY_KIB),
-        "ARGON2_TIME_COST": "1",
-    }
-
-    def run(*args: str, **kw: str) -> None:
-        subprocess.run(
-            [sys.executable, "-m", "server", *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=True,
-            **kw,
-        )
-
-    run("create-user", "--role", "official", "--username", OFFICIAL[0], input=OFFICIAL[1] + "\n")
-    run("demo-data", "--attempts", "3000", "--seed", "11")
+    assert (
+        cli(
+            database_url, "create-user", "--role", "official", "--username", OFFICIAL[0], stdin=OFFICIAL[1] + "\n"
+        ).returncode
+        == 0
+    )
+    assert cli(database_url, "demo-data", "--attempts", "3000", "--seed", "11").returncode == 0
     return OFFICIAL
 
 

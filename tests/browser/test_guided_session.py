@@ -4,18 +4,13 @@ person."""
 from __future__ import annotations
 
 import io
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from server.settings import ROOT
-
-from ..conftest import ARGON2_TEST_MEMORY_KIB, TEST_SECRET
+from ..conftest import cli
 from .journey import answer_current_question_rightly
 
 TEAM = ("to.cns.may.tinh.bang", "a tablet team member passphrase")
@@ -23,24 +18,10 @@ TEAM = ("to.cns.may.tinh.bang", "a tablet team member passphrase")
 
 @pytest.fixture(scope="module")
 def team_member(database_url):  # type: ignore[no-untyped-def]
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": TEST_SECRET,
-        "APP_ENV": "test",
-        "ARGON2_MEMORY_KIB": str(ARGON2_TEST_MEMORY_KIB),
-        "ARGON2_TIME_COST": "1",
-    }
-    subprocess.run(
-        [sys.executable, "-m", "server", "create-user", "--role", "team", "--username", TEAM[0], "--area", "13669"],
-        input=TEAM[1] + "\n",
-        text=True,
-        capture_output=True,
-        cwd=ROOT,
-        env=env,
-        timeout=60,
-        check=True,
+    result = cli(
+        database_url, "create-user", "--role", "team", "--username", TEAM[0], "--area", "13669", stdin=TEAM[1] + "\n"
     )
+    assert result.returncode == 0, result.stderr
     return TEAM
 
 

@@ -3,17 +3,12 @@ through the command line, everyone else through the admin pages, each then choos
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from dataclasses import dataclass
 
 from litestar.testing import TestClient
 
-from server.settings import ROOT
-
-from ..conftest import ARGON2_TEST_MEMORY_KIB, TEST_SECRET
+from ..conftest import cli
 from .helpers import csrf_token
 
 COMMUNE_A, COMMUNE_B = "13669", "13684"
@@ -30,23 +25,7 @@ class Persona:
 
 
 def create_first_admin(database_url: str, username: str, password: str) -> None:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": TEST_SECRET,
-        "APP_ENV": "test",
-        "ARGON2_MEMORY_KIB": str(ARGON2_TEST_MEMORY_KIB),
-        "ARGON2_TIME_COST": "1",
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", "server", "create-user", "--role", "admin", "--username", username],
-        input=password + "\n",
-        text=True,
-        capture_output=True,
-        cwd=ROOT,
-        env=env,
-        timeout=60,
-    )
+    result = cli(database_url, "create-user", "--role", "admin", "--username", username, stdin=password + "\n")
     assert result.returncode == 0, result.stderr
 
 

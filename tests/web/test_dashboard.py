@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 from openpyxl import load_workbook
 
 from server.db import tables
 from server.domain.dashboard import periods_offered
-from server.settings import ROOT
 
-from ..conftest import ARGON2_TEST_MEMORY_KIB, TEST_SECRET
+from ..conftest import cli
 from .helpers import csrf_token, finish, start
 from .staff import COMMUNE_A, COMMUNE_B, log_in
 
@@ -24,21 +20,8 @@ from .staff import COMMUNE_A, COMMUNE_B, log_in
 @pytest.fixture(scope="module")
 def demo(database_url, personas):  # type: ignore[no-untyped-def]
     """Four thousand synthetic attempts written by the real demo-data command."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": TEST_SECRET,
-        "APP_ENV": "test",
-        "ARGON2_MEMORY_KIB": str(ARGON2_TEST_MEMORY_KIB),
-    }
-    subprocess.run(
-        [sys.executable, "-m", "server", "demo-data", "--attempts", "4000", "--seed", "7"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    result = cli(database_url, "demo-data", "--attempts", "4000", "--seed", "7")
+    assert result.returncode == 0, result.stderr
 
 
 def year_key() -> str:
