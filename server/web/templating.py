@@ -48,6 +48,18 @@ def date(value) -> str:  # type: ignore[no-untyped-def]
     return format_date(value, format="medium", locale=LOCALES[current_language.get()])
 
 
+def period_label(period) -> str:  # type: ignore[no-untyped-def]
+    """A fixed period in the person's language: "tháng 11, 2026" / "November 2026", "Quý 4/2026", "2026"."""
+    from .i18n import gettext
+
+    locale = LOCALES[current_language.get()]
+    if period.kind == "month":
+        return format_date(period.start, format="MMMM y", locale=locale)
+    if period.kind == "quarter":
+        return gettext("Quarter %(q)s/%(y)s") % {"q": period.key[-1], "y": period.start.year}
+    return gettext("Year %(y)s") % {"y": period.start.year}
+
+
 def build_environment(templates_dir: Path, static_hashes: dict[str, str], catalogs: Catalogs) -> Environment:
     env = Environment(
         loader=FileSystemLoader(templates_dir),
@@ -63,6 +75,6 @@ def build_environment(templates_dir: Path, static_hashes: dict[str, str], catalo
         """The content-hashed URL of a static file (see web/static.py)."""
         return f"/static/{hashed_name(path, static_hashes[path])}"
 
-    env.filters.update(t=localise, lesson_body=lesson_body, number=number, date=date)
+    env.filters.update(t=localise, lesson_body=lesson_body, number=number, date=date, period=period_label)
     env.globals.update(static=static, LEVELS=LEVELS)
     return env
