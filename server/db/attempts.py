@@ -88,11 +88,6 @@ async def attempt_by_public_id(public_id: str) -> Attempt | None:
     return _attempt_from_row(row, answers)
 
 
-async def question_ids_of(attempt_id: int) -> tuple[str, ...]:
-    row = await tables.Attempt.select(tables.Attempt.question_ids).where(tables.Attempt.id == attempt_id).first()
-    return tuple(row["question_ids"].split(",")) if row else ()
-
-
 async def attempt_id_by_code(result_code: str) -> int | None:
     row = await (
         tables.Attempt.select(tables.Attempt.id)

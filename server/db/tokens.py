@@ -25,9 +25,5 @@ async def user_for(token: str) -> StaffUser | None:
     return await staff_db.by_id(row["user"]) if row else None
 
 
-async def count_live(user_id: int) -> int:
-    return await T.count().where((T.user == user_id) & (T.revoked == False))  # noqa: E712
-
-
 async def revoke_all(user_id: int) -> None:
     await T.update({T.revoked: True}).where(T.user == user_id)

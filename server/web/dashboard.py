@@ -9,7 +9,6 @@ import datetime as dt
 import logging
 
 from litestar import Request, Response, get
-from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
 from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromQuery
@@ -99,10 +98,6 @@ def _areas(site: Site, official: StaffUser) -> list[tuple[str, str]]:
     return [(PROVINCE, site.province.name.get("vi")), *((c.code, c.name) for c in site.province.communes)]
 
 
-def provide_official(request: Request) -> StaffUser:
-    return request.state.staff  # type: ignore[no-any-return]
-
-
 @get("/dashboard", name="dashboard", guards=[requires(Role.OFFICIAL)])
 async def dashboard(
     request: Request,
@@ -150,7 +145,3 @@ async def export(
     if fmt == "csv":
         return csv_response(view, site, generated)
     return xlsx_response(view, site, generated)
-
-
-def official_of(connection: ASGIConnection) -> StaffUser:
-    return connection.state.staff  # type: ignore[no-any-return]
