@@ -74,20 +74,26 @@ async function readPack() {
   return response ? response.json() : null;
 }
 
+async function answeredIds(cache) {
+  /* One entry per answered question: written, never rewritten, so no update can overwrite another. */
+  return (await cache.keys()).map((r) => new URL(r.url).pathname)
+    .filter((p) => p.startsWith("/quiz/answered/")).map((p) => decodeURIComponent(p.slice(15)));
+}
+
 async function offlineNext(request) {
   /* The next question of the attempt from the pack the page left on the device, marking this one answered. */
   const form = new URLSearchParams(await request.text());
   const pack = await readPack();
   const headers = { "Content-Type": "text/html; charset=utf-8", "X-Queued": "1" };
   if (!pack) return new Response("", { status: 503, headers });
+  const cache = await caches.open(QUIZ_CACHE);
   const answered = form.get("question");
-  pack.answered = Array.from(new Set([...(pack.answered || []), answered]));
+  await cache.put("/quiz/answered/" + encodeURIComponent(answered), new Response("1"));
+  const done = await answeredIds(cache);
   /* Questions are asked in order: the next one is the first unanswered after this one. */
   const from = pack.questions.findIndex((q) => q.id === answered);
-  const next = pack.questions.slice(from + 1).find((q) => !pack.answered.includes(q.id));
-  pack.current = next ? next.id : null;
-  const cache = await caches.open(QUIZ_CACHE);
-  await cache.put(PACK_URL, new Response(JSON.stringify(pack), { headers: { "Content-Type": "application/json" } }));
+  const next = pack.questions.slice(from + 1).find((q) => !done.includes(q.id));
+  await cache.put("/quiz/current", new Response(next ? next.id : ""));
   return new Response(next ? next.html : pack.pending_html, { status: 200, headers });
 }
 
@@ -101,6 +107,9 @@ workbox.routing.registerRoute(
     } catch (error) {
       await queue.pushRequest({ request: queued });
       await notify({ type: "queued", pending: await pending() });
+      /* A failure while the device says it is online is usually a blip: try again soon, not only at the next
+         sync event. */
+      if (self.navigator.onLine) setTimeout(() => replay().catch(() => null), 3000);
       return offlineNext(forPack);
     }
   },
@@ -109,12 +118,21 @@ workbox.routing.registerRoute(
 
 /* Pages: the network first (fresh CSRF tokens, current content); when offline, the precached copy, and for
    anything else the offline page. */
-const pages = new workbox.strategies.NetworkOnly();
+async function fetchPage(request) {
+  /* Cheap phones on 3G see short drops: one retry before calling the page unreachable. */
+  try {
+    return await fetch(request);
+  } catch (error) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    return fetch(request);
+  }
+}
+
 workbox.routing.registerRoute(
   ({ request }) => request.mode === "navigate",
   async (options) => {
     try {
-      return await pages.handle(options);
+      return await fetchPage(options.request);
     } catch (error) {
       const url = new URL(options.request.url);
       const cached = await workbox.precaching.matchPrecache(url.pathname);
@@ -133,5 +151,7 @@ self.addEventListener("install", () => self.skipWaiting());
 self.addEventListener("activate", (event) => {
   /* A new release takes over at once; the queue and the quiz pack are not versioned, so answers waiting to be
      sent survive it and are sent by the new worker. */
-  event.waitUntil(self.clients.claim().then(() => replay().catch(() => null)));
+  event.waitUntil(self.clients.claim());
+  /* Not inside waitUntil: page loads wait for activation, and must not wait for a slow replay. */
+  replay().catch(() => null);
 });

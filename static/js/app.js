@@ -13,23 +13,25 @@
   }
 
   function keepPack() {
-    /* On a question page, keep the attempt's remaining questions on the device for offline use. */
+    /* On a question page, keep the attempt's remaining questions on the device for offline use: once per
+       attempt, so each step stays small. A new attempt starts with no answered marks. */
     var quiz = document.querySelector("#quiz[data-pack]");
     if (!quiz || !navigator.onLine) return;
-    caches.open(QUIZ_CACHE).then(function (cache) { return cache.match("/quiz/pack"); })
-      .then(function (r) { return r ? r.json() : null; })
-      .then(function (kept) {
-        if (kept && kept.id === quiz.dataset.pack) return null;  /* once per attempt: steps stay small */
-        return fetch("/quiz/pack", { credentials: "same-origin" });
-      })
-      .then(function (r) { return r && r.ok ? r.json() : null; })
-      .then(function (pack) {
-        if (!pack) return;
-        return caches.open(QUIZ_CACHE).then(function (cache) {
-          return cache.put("/quiz/pack", new Response(JSON.stringify(pack), { headers: { "Content-Type": "application/json" } }));
-        });
-      })
-      .catch(function () {});
+    caches.open(QUIZ_CACHE).then(function (cache) {
+      return cache.match("/quiz/pack").then(function (r) { return r ? r.json() : null; }).then(function (kept) {
+        if (kept && kept.id === quiz.dataset.pack) return null;
+        return fetch("/quiz/pack", { credentials: "same-origin" })
+          .then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (pack) {
+            if (!pack) return;
+            return cache.keys().then(function (keys) {
+              return Promise.all(keys.map(function (k) { return cache.delete(k); }));
+            }).then(function () {
+              return cache.put("/quiz/pack", new Response(JSON.stringify(pack), { headers: { "Content-Type": "application/json" } }));
+            });
+          });
+      });
+    }).catch(function () {});
   }
 
   function freshKeys() {
@@ -43,33 +45,35 @@
   }
 
   function rememberCurrent() {
-    /* Note in the pack which question is on screen, so a reload while offline resumes there. */
+    /* Note which question is on screen, so a reload while offline resumes there. */
     var input = document.querySelector("#quiz input[name=question]");
     if (!input) return;
-    caches.open(QUIZ_CACHE).then(function (cache) {
-      return cache.match("/quiz/pack").then(function (r) { return r ? r.json() : null; }).then(function (pack) {
-        if (!pack || pack.current === input.value) return;
-        pack.current = input.value;
-        return cache.put("/quiz/pack", new Response(JSON.stringify(pack), { headers: { "Content-Type": "application/json" } }));
-      });
-    }).catch(function () {});
+    caches.open(QUIZ_CACHE).then(function (cache) { return cache.put("/quiz/current", new Response(input.value)); })
+      .catch(function () {});
   }
 
   function resumeOffline() {
     /* The offline page shown for /quiz: continue from the pack if questions are left. */
     var slot = document.getElementById("quiz-resume");
     if (!slot) return;
-    caches.open(QUIZ_CACHE).then(function (cache) { return cache.match("/quiz/pack"); })
-      .then(function (r) { return r ? r.json() : null; })
-      .then(function (pack) {
-        if (!pack) return;
-        var answered = pack.answered || [];
-        var left = pack.questions.filter(function (q) { return answered.indexOf(q.id) < 0; });
-        var next = left.filter(function (q) { return q.id === pack.current; })[0] || left[0];
-        slot.innerHTML = next ? next.html : pack.pending_html;
-        if (window.htmx) htmx.process(slot);
-        freshKeys();
-      });
+    caches.open(QUIZ_CACHE).then(function (cache) {
+      return Promise.all([
+        cache.match("/quiz/pack").then(function (r) { return r ? r.json() : null; }),
+        cache.match("/quiz/current").then(function (r) { return r ? r.text() : ""; }),
+        cache.keys(),
+      ]);
+    }).then(function (found) {
+      var pack = found[0], current = found[1];
+      if (!pack) return;
+      var answered = found[2].map(function (r) { return new URL(r.url).pathname; })
+        .filter(function (p) { return p.indexOf("/quiz/answered/") === 0; })
+        .map(function (p) { return decodeURIComponent(p.slice(15)); });
+      var left = pack.questions.filter(function (q) { return answered.indexOf(q.id) < 0; });
+      var next = left.filter(function (q) { return q.id === current; })[0] || left[0];
+      slot.innerHTML = next ? next.html : pack.pending_html;
+      if (window.htmx) htmx.process(slot);
+      freshKeys();
+    }).catch(function () {});
   }
 
   navigator.serviceWorker.addEventListener("message", function (event) {
@@ -102,6 +106,11 @@
     keepPack();
     rememberCurrent();
     var xhr = event.detail && event.detail.xhr;
-    if (xhr && xhr.getResponseHeader("X-Queued")) note(true);
+    if (xhr && xhr.getResponseHeader("X-Queued")) {
+      note(true);
+      if (navigator.onLine && navigator.serviceWorker.controller) {
+        setTimeout(function () { navigator.serviceWorker.controller.postMessage({ type: "replay" }); }, 3000);
+      }
+    }
   });
 })();

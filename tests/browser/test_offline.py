@@ -22,9 +22,18 @@ CONTROLLED = "navigator.serviceWorker.ready.then(() => !!navigator.serviceWorker
 PACK_KEPT = "caches.open('kns-quiz').then(c => c.match('/quiz/pack')).then(r => !!r)"
 
 
+def wait_until(page, expression: str, timeout: float = 60) -> None:  # type: ignore[no-untyped-def]
+    """Polls a JavaScript expression, awaiting the promise it returns (wait_for_function would take the promise
+    itself as a truthy answer)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {timeout} s: {expression}"
+        time.sleep(0.2)
+
+
 def wait_until_offline_ready(page) -> None:  # type: ignore[no-untyped-def]
-    page.wait_for_function(CONTROLLED, polling=200, timeout=15000)
-    page.wait_for_function(PACK_KEPT, polling=200, timeout=15000)
+    wait_until(page, CONTROLLED)
+    wait_until(page, PACK_KEPT)
 
 
 def test_chromium_finds_the_app_installable(playwright, browser_type_launch_args, live_server, tmp_path):
@@ -36,7 +45,7 @@ def test_chromium_finds_the_app_installable(playwright, browser_type_launch_args
     )
     page = context.new_page()
     page.goto("/")
-    page.wait_for_function(CONTROLLED, polling=200, timeout=15000)
+    wait_until(page, CONTROLLED)
     session = context.new_cdp_session(page)
     errors = session.send("Page.getInstallabilityErrors")["installabilityErrors"]
     assert errors == [], errors
@@ -152,20 +161,28 @@ def test_a_new_release_taking_over_mid_quiz_loses_nothing(browser, playwright, r
     releases.start("2")  # a new release of the app while the phone is offline
     context.set_offline(False)
     page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
-    page.wait_for_function(
+    # The new release's worker is installed (its precache is there)...
+    wait_until(
+        page,
         f"caches.keys().then(keys => keys.some(k => k.startsWith('kns-precache') && !{first_worker!r}.includes(k)))",
-        polling=200,
-        timeout=20000,
     )
-    # The new worker sent the queued answers: the server is at question 6.
-    page.wait_for_function(
+    # ...and the queued answers were sent: the server is at question 6.
+    wait_until(
+        page,
         "fetch('/quiz', {headers: {'HX-Request': 'true'}}).then(r => r.text()).then(t => t.includes('Câu 6/15'))",
-        polling=500,
-        timeout=20000,
     )
     page.goto("/quiz")
-    for _ in range(10):
+    for n in range(6, 15):
+        expect(page.locator(".progress")).to_contain_text(f"Câu {n}/15")
         answer_current_question_rightly(page, bank)
-    page.wait_for_url("**/results")
+    expect(page.locator(".progress")).to_contain_text("Câu 15/15")
+    question_id = page.locator('input[name="question"]').input_value()
+    for option in bank.question(question_id).options:
+        if option.correct:
+            page.locator(f'input[name="option"][value="{option.id}"]').check()
+    page.get_by_role("button", name="Trả lời và tiếp tục").tap()
+    # Judge by what the server holds, not by the redirect's page load (which can lag on a loaded machine).
+    wait_until(page, "fetch('/results', {redirect: 'manual'}).then(r => r.status === 200)")
+    page.goto("/results")
     assert page.locator("ol.review > li.right").count() == 15
     context.close()
