@@ -173,11 +173,48 @@ def _attempt_row(attempt_id: int, a: dict) -> tuple:
     )
 
 
-UPSERTS = {
-    "month_attempts": ("month, commune, age_band, mode", 4),
-    "month_levels": ("month, commune, age_band, mode, topic_id, level", 6),
-    "month_about": ("month, commune, age_band, mode, question, answer", 6),
+ROLLUP_KEYS = {
+    "month_attempts": ("month", "commune", "age_band", "mode"),
+    "month_levels": ("month", "commune", "age_band", "mode", "topic_id", "level"),
+    "month_about": ("month", "commune", "age_band", "mode", "question", "answer"),
 }
+ITEM_SUMS = ("n", "n_right", "sum_score", "sum_score_sq", "sum_score_right")
+
+
+def _batch_rows(batch: list[dict], first_id: int) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """Attempt, topic-result and about-you rows of a batch, with ids from `first_id` on."""
+    attempts, results, abouts = [], [], []
+    for attempt_id, a in enumerate(batch, start=first_id):
+        attempts.append(_attempt_row(attempt_id, a))
+        results.extend((attempt_id, t, level, points, possible) for t, level, points, possible in a["results"])
+        abouts.extend((attempt_id, q, answer) for q, answer in a["about"].items())
+    return attempts, results, abouts
+
+
+def _upserts(batch: list[dict], mark) -> list[tuple[str, list[tuple]]]:  # type: ignore[no-untyped-def]
+    """The batch's rollup and item-statistics increments as (SQL, rows); `mark(i)` is the driver's placeholder."""
+    attempts, levels, about, items = rollups(batch)
+    statements = []
+    for table, counter in (("month_attempts", attempts), ("month_levels", levels), ("month_about", about)):
+        keys = ROLLUP_KEYS[table]
+        statements.append(
+            (
+                f"INSERT INTO {table} ({', '.join(keys)}, n) "  # noqa: S608 - our own table and column names
+                f"VALUES ({', '.join(mark(i) for i in range(1, len(keys) + 2))}) "
+                f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET n = {table}.n + excluded.n",
+                [(*key, n) for key, n in counter.items()],
+            )
+        )
+    updates = ", ".join(f"{c} = item_stats.{c} + excluded.{c}" for c in ITEM_SUMS)
+    statements.append(
+        (
+            f"INSERT INTO item_stats (question_id, age_band, {', '.join(ITEM_SUMS)}) "
+            f"VALUES ({', '.join(mark(i) for i in range(1, len(ITEM_SUMS) + 3))}) "
+            f"ON CONFLICT (question_id, age_band) DO UPDATE SET {updates}",
+            [(*key, *values) for key, values in items.items()],
+        )
+    )
+    return statements
 
 
 def _write_sqlite(database_url: str, bank: Bank, province: Province, count: int, seed: int, now: dt.datetime) -> None:
@@ -192,40 +229,21 @@ def _write_sqlite(database_url: str, bank: Bank, province: Province, count: int,
             nonlocal next_id
             if not batch:
                 return
+            attempts, results, abouts = _batch_rows(batch, next_id)
             conn.execute("BEGIN IMMEDIATE")
-            rows, results, abouts = [], [], []
-            for a in batch:
-                rows.append(_attempt_row(next_id, a))
-                results.extend((next_id, t, level, points, possible) for t, level, points, possible in a["results"])
-                abouts.extend((next_id, q, answer) for q, answer in a["about"].items())
-                next_id += 1
             conn.executemany(
-                f"INSERT INTO attempt ({', '.join(ATTEMPT_COLUMNS)}) VALUES "  # noqa: S608
-                f"({', '.join('?' * len(ATTEMPT_COLUMNS))})",
-                rows,
+                f"INSERT INTO attempt ({', '.join(ATTEMPT_COLUMNS)}) "  # noqa: S608
+                f"VALUES ({', '.join('?' * len(ATTEMPT_COLUMNS))})",
+                attempts,
             )
             conn.executemany(
                 "INSERT INTO topic_result (attempt, topic_id, level, points, possible) VALUES (?, ?, ?, ?, ?)", results
             )
             conn.executemany("INSERT INTO about_answer (attempt, question, answer) VALUES (?, ?, ?)", abouts)
-            attempts, levels, about, items = rollups(batch)
-            for table, counter in (("month_attempts", attempts), ("month_levels", levels), ("month_about", about)):
-                keys, width = UPSERTS[table]
-                conn.executemany(
-                    f"INSERT INTO {table} ({keys}, n) VALUES ({', '.join('?' * (width + 1))}) "  # noqa: S608
-                    f"ON CONFLICT ({keys}) DO UPDATE SET n = {table}.n + excluded.n",
-                    [(*key, n) for key, n in counter.items()],
-                )
-            conn.executemany(
-                "INSERT INTO item_stats (question_id, age_band, n, n_right, sum_score, sum_score_sq, sum_score_right)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (question_id, age_band) DO UPDATE SET "
-                "n = item_stats.n + excluded.n, n_right = item_stats.n_right + excluded.n_right, "
-                "sum_score = item_stats.sum_score + excluded.sum_score, "
-                "sum_score_sq = item_stats.sum_score_sq + excluded.sum_score_sq, "
-                "sum_score_right = item_stats.sum_score_right + excluded.sum_score_right",
-                [(*key, *values) for key, values in items.items()],
-            )
+            for sql, rows in _upserts(batch, lambda _: "?"):
+                conn.executemany(sql, rows)
             conn.execute("COMMIT")
+            next_id += len(batch)
             batch.clear()
 
         for attempt in generate(bank, province, count, seed, now):
@@ -251,38 +269,18 @@ async def _write_postgres(
             nonlocal next_id
             if not batch:
                 return
-            rows, results, abouts = [], [], []
-            for a in batch:
-                rows.append(_attempt_row(next_id, a))
-                results.extend((next_id, t, level, points, possible) for t, level, points, possible in a["results"])
-                abouts.extend((next_id, q, answer) for q, answer in a["about"].items())
-                next_id += 1
+            attempts, results, abouts = _batch_rows(batch, next_id)
             async with conn.transaction():
-                await conn.copy_records_to_table("attempt", records=rows, columns=list(ATTEMPT_COLUMNS))
+                await conn.copy_records_to_table("attempt", records=attempts, columns=list(ATTEMPT_COLUMNS))
                 await conn.copy_records_to_table(
                     "topic_result", records=results, columns=["attempt", "topic_id", "level", "points", "possible"]
                 )
                 await conn.copy_records_to_table(
                     "about_answer", records=abouts, columns=["attempt", "question", "answer"]
                 )
-                attempts, levels, about, items = rollups(batch)
-                for table, counter in (("month_attempts", attempts), ("month_levels", levels), ("month_about", about)):
-                    keys, width = UPSERTS[table]
-                    marks = ", ".join(f"${i}" for i in range(1, width + 2))
-                    await conn.executemany(
-                        f"INSERT INTO {table} ({keys}, n) VALUES ({marks}) "  # noqa: S608
-                        f"ON CONFLICT ({keys}) DO UPDATE SET n = {table}.n + excluded.n",
-                        [(*key, n) for key, n in counter.items()],
-                    )
-                await conn.executemany(
-                    "INSERT INTO item_stats (question_id, age_band, n, n_right, sum_score, sum_score_sq, "
-                    "sum_score_right) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (question_id, age_band) DO "
-                    "UPDATE SET n = item_stats.n + excluded.n, n_right = item_stats.n_right + excluded.n_right, "
-                    "sum_score = item_stats.sum_score + excluded.sum_score, "
-                    "sum_score_sq = item_stats.sum_score_sq + excluded.sum_score_sq, "
-                    "sum_score_right = item_stats.sum_score_right + excluded.sum_score_right",
-                    [(*key, *values) for key, values in items.items()],
-                )
+                for sql, rows in _upserts(batch, lambda i: f"${i}"):
+                    await conn.executemany(sql, rows)
+            next_id += len(batch)
             batch.clear()
 
         for attempt in generate(bank, province, count, seed, now):

@@ -44,14 +44,6 @@ class Settings:
     small_group_k: int = 10  # dashboard cells under K attempts are never shown
     targets_file: Path = ROOT / "server" / "data" / "targets.toml"
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite:")
-
-    @property
-    def sqlite_path(self) -> Path:
-        return Path(self.database_url.removeprefix("sqlite:///"))
-
 
 def _bool(name: str, value: str) -> bool:
     lowered = value.strip().lower()

@@ -101,7 +101,7 @@ def basic_or_above_table(counts_by_row: Sequence[Mapping[str, int]], k: int = DE
     return protect(rows, k)
 
 
-def about_table(counts: Mapping[tuple[str, str], int], question: str, k: int = DEFAULT_K) -> ProtectedTable:
+def about_table(counts: Mapping[tuple[str, str], int], k: int = DEFAULT_K) -> ProtectedTable:
     """Age bands x [yes, no] for one "about you" question."""
     return protect([[counts.get((band, "yes"), 0), counts.get((band, "no"), 0)] for band in AGE_BANDS], k)
 
@@ -155,7 +155,6 @@ def build_view(
     area: str | None,
     period: Period,
     mode: str,
-    withheld: bool,
     topic_ids: Sequence[str],
     attempts: Mapping[str, int],
     levels: Mapping[str, Mapping[tuple[str, str], int]],
@@ -165,8 +164,7 @@ def build_view(
     targets: Targets,
     k: int = DEFAULT_K,
 ) -> DashboardView:
-    if withheld:
-        return DashboardView(area, period, mode, True)
+    """The screen for a group large enough to show (the caller decides that: see privacy.publishable_areas)."""
     topics = tuple(TopicPanel(t, level_table(levels.get(t, {}), k)) for t in topic_ids)
     working = []
     for t in topic_ids:
@@ -195,5 +193,5 @@ def build_view(
         working_age=basic_or_above_table(working, k),
         working_age_target=targets.working_age_basic,
         trends=tuple(trends),
-        about=tuple(AboutPanel(q, about_table(about.get(q, {}), q, k), targets.about.get(q)) for q in ABOUT_QUESTIONS),
+        about=tuple(AboutPanel(q, about_table(about.get(q, {}), k), targets.about.get(q)) for q in ABOUT_QUESTIONS),
     )

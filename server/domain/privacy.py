@@ -193,31 +193,6 @@ class _Audit:
         return extremes[0], extremes[1]
 
 
-def hidden_of(table: ProtectedTable) -> dict[Key, Hidden]:
-    """The hidden items of a published table, as an outsider sees them."""
-    hidden: dict[Key, Hidden] = {}
-    for r, row in enumerate(table.cells):
-        for c, cell in enumerate(row):
-            if isinstance(cell, Hidden):
-                hidden[("cell", r, c)] = cell
-    for r, cell in enumerate(table.row_totals):
-        if isinstance(cell, Hidden):
-            hidden[("row", r, 0)] = cell
-    for c, cell in enumerate(table.col_totals):
-        if isinstance(cell, Hidden):
-            hidden[("col", c, 0)] = cell
-    if isinstance(table.total, Hidden):
-        hidden[("all", 0, 0)] = table.total
-    return hidden
-
-
-def feasible_ranges(counts: Sequence[Sequence[int]], table: ProtectedTable) -> dict[Key, tuple[float, float]]:
-    """For each hidden item of a published table, the smallest and largest value consistent with what it shows."""
-    hidden = hidden_of(table)
-    audit = _Audit(counts, hidden, table.k)
-    return {key: audit.range(key) for key in hidden}
-
-
 def _pinned(counts, hidden: dict[Key, Hidden], safe: set[Key], k: int) -> Key | None:  # type: ignore[no-untyped-def]
     """The first hidden item whose feasible range is narrower than one attempt, or None. Adds the items that
     pass to `safe`."""

@@ -67,25 +67,26 @@ async def dashboard_view(site: Site, area: str | None, period: Period, mode: str
     months = period.months
     withheld = False
     if area is not None:
-        # A commune is shown only if it and what the shown communes leave over are both large enough.
-        withheld = area not in publishable_areas(
-            {c: n for c, n in (await queries.commune_totals(months, mode)).items()}, k
-        ) or (mode != "all" and area not in publishable_areas(await queries.commune_totals(months, "all"), k))
+        # A commune is shown only if it, and what the shown communes leave over of the province, are large
+        # enough; a commune's self/guided view also needs the commune's whole view to be shown.
+        withheld = area not in publishable_areas(await queries.commune_totals(months, mode), k) or (
+            mode != "all" and area not in publishable_areas(await queries.commune_totals(months, "all"), k)
+        )
     if mode != "all" and not withheld:
         withheld = mode not in publishable_areas(await queries.mode_totals(months, area), k)
+    if withheld:
+        return DashboardView(area, period, mode, withheld=True)
     trend = trend_periods(period, today())
-    trend_months = tuple(m for p in trend for m in p.months)
     return build_view(
         area=area,
         period=period,
         mode=mode,
-        withheld=withheld,
         topic_ids=site.bank.topic_ids,
-        attempts=await queries.attempt_counts(months, area, mode) if not withheld else {},
-        levels=await queries.level_counts(months, area, mode) if not withheld else {},
-        by_month=await queries.level_counts_by_month(trend_months, area, mode) if not withheld else {},
+        attempts=await queries.attempt_counts(months, area, mode),
+        levels=await queries.level_counts(months, area, mode),
+        by_month=await queries.level_counts_by_month(tuple(m for p in trend for m in p.months), area, mode),
         trend=trend,
-        about=await queries.about_counts(months, area, mode) if not withheld else {},
+        about=await queries.about_counts(months, area, mode),
         targets=site.targets,
         k=k,
     )

@@ -13,7 +13,7 @@ from typing import Any
 from litestar import Response
 
 from ..domain.attempt import AGE_BANDS
-from ..domain.dashboard import ABOUT_QUESTIONS, DashboardView
+from ..domain.dashboard import DashboardView
 from ..domain.privacy import Hidden, ProtectedTable
 from ..domain.scoring import LEVELS
 from .i18n import current_language
@@ -243,6 +243,3 @@ def view_json(view: DashboardView, site: Site, generated: dt.datetime) -> dict[s
         {"question": a.question, "target_percent": a.target, **table_json(a.table, k)} for a in view.about
     ]
     return data
-
-
-__all__ = ["ABOUT_QUESTIONS", "csv_response", "neutralise", "view_json", "view_rows", "xlsx_response"]

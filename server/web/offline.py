@@ -13,7 +13,7 @@ from litestar.response import Template
 from litestar.utils.scope.state import ScopeState
 
 from .pages import render
-from .quiz import require_attempt
+from .quiz import pack_id, require_attempt
 from .site import Site
 from .static import hashed_name
 
@@ -61,10 +61,6 @@ async def offline_page(request: Request) -> Template:
     return render(request, "offline.html")
 
 
-def pack_id(public_id: str) -> str:
-    return hashlib.sha256(public_id.encode()).hexdigest()[:16]
-
-
 @get("/quiz/pack", name="quiz_pack")
 async def quiz_pack(request: Request, site: NamedDependency[Site]) -> Response:
     """The remaining questions of this attempt as ready fragments (no answer key: scoring stays on the server)."""
@@ -86,9 +82,8 @@ async def quiz_pack(request: Request, site: NamedDependency[Site]) -> Response:
             submission=secrets.token_urlsafe(16),
             pack_id=None,
             csrf_input=csrf_input,
-            language=request.scope.get("language", "vi"),
         )
         questions.append({"id": question_id, "html": html})
     pending = engine.get_template("quiz/_pending.html").render()
-    body = {"id": pack_id(attempt.public_id), "questions": questions, "pending_html": pending, "answered": []}
+    body = {"id": pack_id(attempt.public_id), "questions": questions, "pending_html": pending}
     return Response(body, headers={"Cache-Control": "no-store"})

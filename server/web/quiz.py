@@ -141,6 +141,11 @@ async def _create(site: Site, choice: dict[str, str], previous: Attempt | None, 
     )
 
 
+def pack_id(public_id: str) -> str:
+    """Names the offline pack of an attempt without revealing the attempt's secret id."""
+    return hashlib.sha256(public_id.encode()).hexdigest()[:16]
+
+
 def _question_page(
     request: Request, site: Site, attempt: Attempt, *, status_code: int = 200, error: str | None = None
 ) -> Template:
@@ -159,7 +164,7 @@ def _question_page(
         error=error,
         guided=attempt.is_guided,
         submission=secrets.token_urlsafe(16),
-        pack_id=hashlib.sha256(attempt.public_id.encode()).hexdigest()[:16],
+        pack_id=pack_id(attempt.public_id),
     )
 
 

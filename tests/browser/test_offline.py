@@ -26,7 +26,9 @@ def wait_until(page, expression: str, timeout: float = 60) -> None:  # type: ign
     """Polls a JavaScript expression, awaiting the promise it returns (wait_for_function would take the promise
     itself as a truthy answer)."""
     deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
+    # Each check gives up after 5 s, so a fetch that never settles cannot hang the test.
+    bounded = f"Promise.race([Promise.resolve({expression}), new Promise(r => setTimeout(() => r(false), 5000))])"
+    while not page.evaluate(bounded):
         assert time.monotonic() < deadline, f"still false after {timeout} s: {expression}"
         time.sleep(0.2)
 
@@ -160,7 +162,10 @@ def test_a_new_release_taking_over_mid_quiz_loses_nothing(browser, playwright, r
     releases.stop()
     releases.start("2")  # a new release of the app while the phone is offline
     context.set_offline(False)
-    page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
+    page.evaluate(
+        "Promise.race([navigator.serviceWorker.getRegistration().then(r => r.update()),"
+        " new Promise(r => setTimeout(r, 10000))])"
+    )
     # The new release's worker is installed (its precache is there)...
     wait_until(
         page,

@@ -12,7 +12,7 @@ GOOD_SECRET = "s" * 40
 def test_development_runs_without_configuration():
     settings = from_env({})
     assert settings.environment == "development"
-    assert settings.is_sqlite
+    assert settings.database_url.startswith("sqlite:///")
     assert settings.secret_key == DEVELOPMENT_SECRET
 
 
