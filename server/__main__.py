@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import sys
 
+from .domain.team import VIETNAM
 from .settings import SettingsError, from_env
 
 
@@ -135,6 +136,53 @@ def _demo_data(count: int, seed: int) -> int:
         write(settings.database_url, load_content(settings), load_province(settings.communes_file), count, seed)
     )
     print(f"wrote {count} synthetic attempts in {time.perf_counter() - started:.1f} s")
+    return _release(None)
+
+
+def _release(period: str | None) -> int:
+    """Publishes due releases, or one month's; a month not closed, not a month, or published already is refused
+    with a message and nothing changes."""
+    from .app import load_content
+    from .db.engine import bind, engine_for, start, stop
+    from .domain.areas import load_province
+    from .domain.release import ReleaseRefused, due_at
+    from .publishing import publish_due, publish_month
+
+    settings = from_env()
+    bank, province = load_content(settings), load_province(settings.communes_file)
+    now = dt.datetime.now(dt.UTC)
+
+    async def run() -> list[str]:
+        engine = engine_for(settings.database_url)
+        bind(engine)
+        await start(engine)
+        try:
+            if period is None:
+                return await publish_due(settings, bank, province, now)
+            return [(await publish_month(settings, bank, province, period, now)).period]
+        finally:
+            await stop(engine)
+
+    _migrate()
+    try:
+        done = asyncio.run(run())
+    except ReleaseRefused as refused:
+        if refused.reason == "unknown_period":
+            print(f"error: {refused.period!r} is not a month: write it as YYYY-MM, e.g. 2026-11", file=sys.stderr)
+        elif refused.reason == "not_closed":
+            due = due_at(refused.period, settings.release_grace_days).astimezone(VIETNAM)
+            print(
+                f"error: {refused.period} has not closed yet: its release can be computed from {due:%Y-%m-%d %H:%M} "
+                f"Vietnam time (the month's end plus RELEASE_GRACE_DAYS={settings.release_grace_days} days)",
+                file=sys.stderr,
+            )
+        else:
+            print(f"error: {refused.period} is published already; a release is never computed again", file=sys.stderr)
+        return 1
+    for month in done:
+        print(f"published the release of {month}")
+    if not done:
+        print("no release is due")
     return 0
 
 
@@ -161,6 +209,7 @@ def _serve(host: str | None, port: int | None, workers: int | None) -> int:
         workers=workers or settings.workers,
         proxy_headers=settings.https,
         server_header=False,
+        access_log=False,  # it holds client addresses and query strings; server/web/requestlog.py logs instead
         log_level=settings.log_level.lower(),
         timeout_graceful_shutdown=10,
     )
@@ -182,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
     user.add_argument("--role", required=True, choices=["admin", "official", "team"])
     user.add_argument("--username", required=True)
     user.add_argument("--area", help="commune code (required for team members; none means the whole province)")
+    release = commands.add_parser("release", help="publish the statistics of closed months (due releases)")
+    release.add_argument("--period", help="one month, YYYY-MM (default: every closed month without a release)")
     check = commands.add_parser("check-content", help="validate quizzes/")
     check.add_argument("--json", action="store_true", help="print a JSON summary")
     args = parser.parse_args(argv)
@@ -194,6 +245,8 @@ def main(argv: list[str] | None = None) -> int:
             if not 1 <= args.attempts <= 10_000_000:
                 parser.error("--attempts must be between 1 and 10,000,000")
             return _demo_data(args.attempts, args.seed)
+        if args.command == "release":
+            return _release(args.period)
         if args.command == "create-user":
             return _create_user(args.role, args.username, args.area)
         return _check_content(args.json)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
+import functools
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,9 +28,12 @@ from .domain.content import Bank
 from .domain.content_loader import BankError, load_bank
 from .domain.dashboard import load_targets
 from .hashing import Hasher, password_policy
+from .publishing import publish_due
 from .settings import Settings
 from .web import account, admin, api, dashboard, errors, general, lessons, offline, preview, quiz, results, static, team
 from .web.i18n import LANGUAGE_COOKIE, Catalogs, current_language, pick_language
+from .web.releases import ReleaseShelf, keep_publishing
+from .web.requestlog import RequestLog
 from .web.security import check_origin, security_headers
 from .web.site import Site, provide_site
 from .web.staff_sessions import LoginThrottle, StaffSessions
@@ -77,15 +83,25 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
         throttle=LoginThrottle(store, settings.secret_key),
         targets=load_targets(settings.targets_file),
         static_hashes=static_hashes,
+        store=store,
+        releases=ReleaseShelf(),
     )
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         db_engine.bind(engine)
         await db_engine.start(engine)
+        publisher = None
+        if settings.auto_release:
+            due = functools.partial(publish_due, settings, bank, site.province)
+            publisher = asyncio.create_task(keep_publishing(due))
         try:
             yield
         finally:
+            if publisher is not None:
+                publisher.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await publisher
             await db_engine.stop(engine)
 
     async def before_request(request: Request) -> None:
@@ -168,6 +184,7 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
         debug=False,
     )
     app.state.site = site
+    app.asgi_handler = RequestLog(app.asgi_handler)  # outside routing, so 404s and refusals are logged too
     return app
 
 

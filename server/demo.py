@@ -2,9 +2,10 @@
 
 Realistic on purpose: older age bands are weaker on average, a share of attempts is guided, attempts are spread
 over the communes and the last fourteen months, and people answer "about you" questions in proportions that
-differ by age. Writes attempts, topic results, about-you answers, the monthly rollups and item statistics in
-bulk through the database driver (a million attempts take about a minute). Demo attempts carry no per-question
-answer rows: nobody will open their results, and the dashboard never reads answers."""
+differ by age. Writes attempts, topic results and about-you answers in bulk through the database driver (a million
+attempts take about a minute); one attempt in ANSWERS_EVERY also gets its per-question answers, enough for item
+analysis without fifteen million rows. Times are kept to the day, as for real finished attempts. The command then
+publishes the releases of the closed months (publishing.py), so the dashboard has something to show."""
 
 from __future__ import annotations
 
@@ -12,16 +13,15 @@ import asyncio
 import datetime as dt
 import random
 import secrets
-from collections import Counter, defaultdict
 from collections.abc import Iterator
 
+from .db.attempts import day_of
 from .domain.areas import Province
 from .domain.attempt import AGE_BANDS
 from .domain.codes import ALPHABET, LENGTH
 from .domain.content import BANDS, Bank
 from .domain.draw import FULL_CHECK_PLAN, SINGLE_TOPIC_PLAN
 from .domain.scoring import PASS_SHARE, Level
-from .domain.team import VIETNAM
 
 BAND_WEIGHTS = (18, 20, 20, 17, 14, 11)  # who takes the check, by age band
 BAND_ABILITY = (0.9, 0.8, 0.55, 0.3, 0.0, -0.45)  # older bands weaker on average
@@ -34,6 +34,7 @@ ABOUT_YES = {  # chance of "yes" for the youngest and the oldest band; linear in
     "telehealth": (0.25, 0.1),
 }
 BAND_DIFFICULTY = {"basic": -0.6, "intermediate": 0.2, "advanced": 0.9}
+ANSWERS_EVERY = 20
 
 
 def _p_right(ability: float, difficulty: float) -> float:
@@ -64,7 +65,7 @@ def generate(bank: Bank, province: Province, count: int, seed: int, now: dt.date
         full = rng.random() < 0.6
         topics = topic_ids if full else (rng.choice(topic_ids),)
         plan = FULL_CHECK_PLAN if full else SINGLE_TOPIC_PLAN
-        finished = now - dt.timedelta(seconds=rng.randrange(0, 425 * 24 * 3600))
+        finished = day_of(now - dt.timedelta(seconds=rng.randrange(0, 425 * 24 * 3600)))
         results, items = [], []
         for topic in topics:
             topic_ability = ability + rng.gauss(0, 0.4)
@@ -81,7 +82,6 @@ def generate(bank: Bank, province: Province, count: int, seed: int, now: dt.date
         while code in used:
             code = "".join(rng.choice(ALPHABET) for _ in range(LENGTH))
         used.add(code)
-        share_of = {topic: points / possible for topic, _, points, possible in results}
         about = {}
         if rng.random() < 0.7:
             for question, (p_young, p_old) in ABOUT_YES.items():
@@ -98,30 +98,9 @@ def generate(bank: Bank, province: Province, count: int, seed: int, now: dt.date
             "finished_at": finished,
             "mode": "guided" if guided else "self",
             "results": results,
-            "items": [(qid, right, share_of[topic]) for qid, right, topic in items],
+            "items": [(qid, right) for qid, right, _ in items],
             "about": about,
         }
-
-
-def rollups(batch: list[dict]) -> tuple[Counter, Counter, Counter, dict]:
-    attempts, levels, about = Counter(), Counter(), Counter()
-    items: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0, 0, 0.0, 0.0, 0.0])
-    for a in batch:
-        month = a["finished_at"].astimezone(VIETNAM).strftime("%Y-%m")
-        where = (month, a["commune"] or "", a["age_band"], a["mode"])
-        attempts[where] += 1
-        for topic, level, _, _ in a["results"]:
-            levels[(*where, topic, level)] += 1
-        for question, answer in a["about"].items():
-            about[(*where, question, answer)] += 1
-        for qid, right, share in a["items"]:
-            s = items[(qid, a["age_band"])]
-            s[0] += 1
-            s[1] += int(right)
-            s[2] += share
-            s[3] += share * share
-            s[4] += share * int(right)
-    return attempts, levels, about, items
 
 
 async def write(database_url: str, bank: Bank, province: Province, count: int, seed: int) -> None:
@@ -165,7 +144,7 @@ def _attempt_row(attempt_id: int, a: dict) -> tuple:
         a["scope"],
         "",
         None,
-        a["finished_at"] - dt.timedelta(minutes=9),
+        a["finished_at"],
         a["finished_at"],
         a["mode"],
         None,
@@ -173,48 +152,21 @@ def _attempt_row(attempt_id: int, a: dict) -> tuple:
     )
 
 
-ROLLUP_KEYS = {
-    "month_attempts": ("month", "commune", "age_band", "mode"),
-    "month_levels": ("month", "commune", "age_band", "mode", "topic_id", "level"),
-    "month_about": ("month", "commune", "age_band", "mode", "question", "answer"),
-}
-ITEM_SUMS = ("n", "n_right", "sum_score", "sum_score_sq", "sum_score_right")
-
-
-def _batch_rows(batch: list[dict], first_id: int) -> tuple[list[tuple], list[tuple], list[tuple]]:
-    """Attempt, topic-result and about-you rows of a batch, with ids from `first_id` on."""
-    attempts, results, abouts = [], [], []
+def _batch_rows(batch: list[dict], first_id: int) -> tuple[list[tuple], ...]:
+    """Attempt, topic-result, about-you and answer rows of a batch, with ids from `first_id` on."""
+    attempts, results, abouts, answers = [], [], [], []
     for attempt_id, a in enumerate(batch, start=first_id):
         attempts.append(_attempt_row(attempt_id, a))
         results.extend((attempt_id, t, level, points, possible) for t, level, points, possible in a["results"])
         abouts.extend((attempt_id, q, answer) for q, answer in a["about"].items())
-    return attempts, results, abouts
-
-
-def _upserts(batch: list[dict], mark) -> list[tuple[str, list[tuple]]]:  # type: ignore[no-untyped-def]
-    """The batch's rollup and item-statistics increments as (SQL, rows); `mark(i)` is the driver's placeholder."""
-    attempts, levels, about, items = rollups(batch)
-    statements = []
-    for table, counter in (("month_attempts", attempts), ("month_levels", levels), ("month_about", about)):
-        keys = ROLLUP_KEYS[table]
-        statements.append(
-            (
-                f"INSERT INTO {table} ({', '.join(keys)}, n) "  # noqa: S608 - our own table and column names
-                f"VALUES ({', '.join(mark(i) for i in range(1, len(keys) + 2))}) "
-                f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET n = {table}.n + excluded.n",
-                [(*key, n) for key, n in counter.items()],
+        if attempt_id % ANSWERS_EVERY == 0:
+            answers.extend(
+                (attempt_id, qid, "demo", 1.0 if right else 0.0, a["finished_at"]) for qid, right in a["items"]
             )
-        )
-    updates = ", ".join(f"{c} = item_stats.{c} + excluded.{c}" for c in ITEM_SUMS)
-    statements.append(
-        (
-            f"INSERT INTO item_stats (question_id, age_band, {', '.join(ITEM_SUMS)}) "
-            f"VALUES ({', '.join(mark(i) for i in range(1, len(ITEM_SUMS) + 3))}) "
-            f"ON CONFLICT (question_id, age_band) DO UPDATE SET {updates}",
-            [(*key, *values) for key, values in items.items()],
-        )
-    )
-    return statements
+    return attempts, results, abouts, answers
+
+
+ANSWER_COLUMNS = ("attempt", "question_id", "choice", "points", "answered_at")
 
 
 def _write_sqlite(database_url: str, bank: Bank, province: Province, count: int, seed: int, now: dt.datetime) -> None:
@@ -229,7 +181,7 @@ def _write_sqlite(database_url: str, bank: Bank, province: Province, count: int,
             nonlocal next_id
             if not batch:
                 return
-            attempts, results, abouts = _batch_rows(batch, next_id)
+            attempts, results, abouts, answers = _batch_rows(batch, next_id)
             conn.execute("BEGIN IMMEDIATE")
             conn.executemany(
                 f"INSERT INTO attempt ({', '.join(ATTEMPT_COLUMNS)}) "  # noqa: S608
@@ -240,8 +192,10 @@ def _write_sqlite(database_url: str, bank: Bank, province: Province, count: int,
                 "INSERT INTO topic_result (attempt, topic_id, level, points, possible) VALUES (?, ?, ?, ?, ?)", results
             )
             conn.executemany("INSERT INTO about_answer (attempt, question, answer) VALUES (?, ?, ?)", abouts)
-            for sql, rows in _upserts(batch, lambda _: "?"):
-                conn.executemany(sql, rows)
+            conn.executemany(
+                f"INSERT INTO answer ({', '.join(ANSWER_COLUMNS)}) VALUES (?, ?, ?, ?, ?)",  # noqa: S608
+                answers,
+            )
             conn.execute("COMMIT")
             next_id += len(batch)
             batch.clear()
@@ -269,7 +223,7 @@ async def _write_postgres(
             nonlocal next_id
             if not batch:
                 return
-            attempts, results, abouts = _batch_rows(batch, next_id)
+            attempts, results, abouts, answers = _batch_rows(batch, next_id)
             async with conn.transaction():
                 await conn.copy_records_to_table("attempt", records=attempts, columns=list(ATTEMPT_COLUMNS))
                 await conn.copy_records_to_table(
@@ -278,8 +232,7 @@ async def _write_postgres(
                 await conn.copy_records_to_table(
                     "about_answer", records=abouts, columns=["attempt", "question", "answer"]
                 )
-                for sql, rows in _upserts(batch, lambda i: f"${i}"):
-                    await conn.executemany(sql, rows)
+                await conn.copy_records_to_table("answer", records=answers, columns=list(ANSWER_COLUMNS))
             next_id += len(batch)
             batch.clear()
 

@@ -41,7 +41,14 @@ class Settings:
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
     release: str = "1"  # part of the service worker's version: a new release replaces cached app files
-    small_group_k: int = 10  # dashboard cells under K attempts are never shown
+    small_group_k: int = 10  # released counts under K are shown as "< K" (the display threshold)
+    release_grace_days: int = 3  # a month's release is computed this many days after the month ends
+    release_epsilon: float = 1.0  # privacy loss of one month's release, for one attempt (docs/privacy.md)
+    auto_release: bool = True  # the running app publishes due releases by itself
+    attempts_per_client_hour: int = 60  # new attempts one client (IP) may start in an hour; guided ones excepted
+    burst_client_per_hour: int = 20  # finished attempts from one client in an hour that raise a flag for admins
+    burst_commune_factor: int = 5  # a commune's day above this many times its usual daily rate raises a flag
+    burst_commune_minimum: int = 30  # ... and above this many attempts, so a quiet commune's first day is no burst
     targets_file: Path = ROOT / "server" / "data" / "targets.toml"
 
 
@@ -59,6 +66,16 @@ def _int(name: str, value: str, low: int, high: int) -> int:
         number = int(value)
     except ValueError:
         raise SettingsError(f"{name} must be a whole number, not {value!r}") from None
+    if not low <= number <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}, not {number}")
+    return number
+
+
+def _float(name: str, value: str, low: float, high: float) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number such as 1.0, not {value!r}") from None
     if not low <= number <= high:
         raise SettingsError(f"{name} must be between {low} and {high}, not {number}")
     return number
@@ -131,9 +148,18 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         ("SESSION_IDLE_MINUTES", "session_idle_minutes", 1, 24 * 60),
         ("SESSION_ABSOLUTE_HOURS", "session_absolute_hours", 1, 72),
         ("SMALL_GROUP_K", "small_group_k", 3, 1000),
+        ("RELEASE_GRACE_DAYS", "release_grace_days", 0, 27),
+        ("ATTEMPTS_PER_HOUR", "attempts_per_client_hour", 1, 100_000),
+        ("BURST_CLIENT_PER_HOUR", "burst_client_per_hour", 2, 100_000),
+        ("BURST_COMMUNE_FACTOR", "burst_commune_factor", 2, 1000),
+        ("BURST_COMMUNE_MINIMUM", "burst_commune_minimum", 1, 100_000),
     ):
         if name in env:
             values[key] = _int(name, env[name], low, high)
+    if "RELEASE_EPSILON" in env:
+        values["release_epsilon"] = _float("RELEASE_EPSILON", env["RELEASE_EPSILON"], 0.01, 20.0)
+    if "AUTO_RELEASE" in env:
+        values["auto_release"] = _bool("AUTO_RELEASE", env["AUTO_RELEASE"])
     if "LOG_LEVEL" in env:
         values["log_level"] = env["LOG_LEVEL"].upper()
     settings = Settings(**values)  # type: ignore[arg-type]

@@ -107,6 +107,28 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="module")
+def fresh_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A factory of new, empty databases built by the migrations, on the same kind of server as the suite's one:
+    for tests about releases, which never change once published and so must not share the suite's database."""
+    server_url = os.environ.get("DATABASE_URL", "")
+    made: list[str] = []
+
+    def make() -> str:
+        if server_url.startswith(("postgresql://", "postgres://")):
+            url = _create_pg_database(server_url)
+        else:
+            url = f"sqlite:///{tmp_path_factory.mktemp('fresh') / 'test.db'}"
+        made.append(url)
+        run_async(migrate(engine_for(url)))
+        return url
+
+    yield make
+    if server_url.startswith(("postgresql://", "postgres://")):
+        for url in made:
+            _drop_pg_database(server_url, url)
+
+
 @pytest.fixture(scope="session")
 def redis_url() -> str | None:
     """With REDIS_URL set, staff sessions, throttling and rate limits live in that Redis; the suite starts from an
@@ -135,6 +157,11 @@ def settings(database_url: str, redis_url: str | None) -> Settings:
         # Cheaper than production so the suite stays fast; logins then also exercise the rehash path.
         argon2_memory_kib=ARGON2_TEST_MEMORY_KIB,
         argon2_time_cost=1,
+        # Releases are published by the tests that are about them, with a clock of their own.
+        auto_release=False,
+        # Every test client has one address: per-client limits and burst flags get tests of their own.
+        attempts_per_client_hour=100_000,
+        burst_client_per_hour=100_000,
     )
 
 
@@ -150,7 +177,9 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_server_and_log(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """`python -m server serve` as an operator runs it, on a free loopback port; its stdout and stderr go to a
+    file, so tests can read what the server logs."""
     port = _free_port()
     log = Path(tmp_path_factory.mktemp("server")) / "server.log"
     env = {
@@ -161,6 +190,9 @@ def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
         "RATE_LIMIT_PER_MINUTE": "100000",
         "ARGON2_MEMORY_KIB": str(ARGON2_TEST_MEMORY_KIB),
         "ARGON2_TIME_COST": "1",
+        "AUTO_RELEASE": "false",
+        "ATTEMPTS_PER_HOUR": "100000",
+        "BURST_CLIENT_PER_HOUR": "100000",
     }
     with log.open("w") as out:
         process = subprocess.Popen(
@@ -182,10 +214,21 @@ def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
                 time.sleep(0.1)
         else:
             raise RuntimeError(f"server did not start: {log.read_text()}")
-        yield url
+        yield url, log
     finally:
         process.terminate()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server_and_log: tuple[str, Path]) -> str:
+    return live_server_and_log[0]
+
+
+@pytest.fixture(scope="session")
+def live_server_log(live_server_and_log: tuple[str, Path]) -> Path:
+    """The file the live server writes its log to (shared by every test of the session: read what you add)."""
+    return live_server_and_log[1]

@@ -10,7 +10,8 @@ from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 from ..domain.attempt import Attempt, PastLevels, SavedAnswer
 from ..domain.scoring import Level, TopicResult
-from . import rollups, tables
+from ..domain.team import VIETNAM
+from . import tables
 
 
 def write_transaction(engine: Engine):  # type: ignore[no-untyped-def]
@@ -101,6 +102,12 @@ async def code_exists(result_code: str) -> bool:
     return await tables.Attempt.exists().where(tables.Attempt.result_code == result_code)
 
 
+def day_of(moment: dt.datetime) -> dt.datetime:
+    """The start of the Vietnam-time day of a moment: all a finished attempt keeps of its times (docs/privacy.md)."""
+    local = moment.astimezone(VIETNAM)
+    return dt.datetime(local.year, local.month, local.day, tzinfo=VIETNAM).astimezone(dt.UTC)
+
+
 async def record_answer(
     engine: Engine,
     attempt: Attempt,
@@ -109,11 +116,11 @@ async def record_answer(
     points: float,
     now: dt.datetime,
     results_when_complete: Callable[[Attempt], Sequence[TopicResult]],
-    topic_of: Callable[[str], str],
     submission_id: str | None = None,
 ) -> Attempt:
     """Stores one answer; a second answer to the same question is ignored (the first one stands). When this answer
-    completes the attempt, finishes it in the same transaction with the results `results_when_complete` gives."""
+    completes the attempt, finishes it in the same transaction with the results `results_when_complete` gives, and
+    coarsens every time it holds to the day: a finished attempt keeps no time finer than that."""
     async with write_transaction(engine):
         await tables.Answer.insert(
             tables.Answer(
@@ -128,34 +135,18 @@ async def record_answer(
         assert current is not None
         if current.next_question_id is None and not current.is_finished:
             # Only the request that flips finished_at writes the results, so a race cannot write them twice.
+            day = day_of(now)
             flipped = await (
-                tables.Attempt.update({tables.Attempt.finished_at: now})
+                tables.Attempt.update({tables.Attempt.finished_at: day, tables.Attempt.started_at: day})
                 .where((tables.Attempt.id == attempt.id) & tables.Attempt.finished_at.is_null())
                 .returning(tables.Attempt.id)
             )
             if flipped:
-                results = results_when_complete(current)
-                await _save_results(attempt.id, results)
-                await _count(current, results, now, topic_of)
+                await _save_results(attempt.id, results_when_complete(current))
+                await tables.Answer.update({tables.Answer.answered_at: day}).where(tables.Answer.attempt == attempt.id)
             current = await attempt_by_public_id(attempt.public_id)
             assert current is not None
     return current
-
-
-async def _count(
-    attempt: Attempt, results: Sequence[TopicResult], now: dt.datetime, topic_of: Callable[[str], str]
-) -> None:
-    shares = {r.topic_id: r.share for r in results}
-    items = [(qid, a.points >= 1.0, shares[topic_of(qid)]) for qid, a in attempt.answers.items()]
-    await rollups.count_attempt(
-        finished_at=now,
-        commune=attempt.commune,
-        age_band=attempt.age_band,
-        mode=attempt.mode,
-        levels={r.topic_id: (r.level or Level.NOT_YET).value for r in results},
-        items=items,
-        sign=+1,
-    )
 
 
 async def _save_results(attempt_id: int, results: Sequence[TopicResult]) -> None:
@@ -178,22 +169,13 @@ async def about_answered(attempt_id: int) -> bool:
 
 
 async def save_about(engine: Engine, attempt: Attempt, answers: dict[str, str]) -> bool:
-    """Stores the optional "about you" answers once per attempt, and counts them for the province's targets."""
+    """Stores the optional "about you" answers once per attempt (for the province's targets)."""
     async with write_transaction(engine):
         if await about_answered(attempt.id):
             return False
-        assert attempt.finished_at is not None
-        for question, answer in answers.items():
-            await tables.AboutAnswer.insert(tables.AboutAnswer(attempt=attempt.id, question=question, answer=answer))
-            await rollups.count_about(
-                finished_at=attempt.finished_at,
-                commune=attempt.commune,
-                age_band=attempt.age_band,
-                mode=attempt.mode,
-                question=question,
-                answer=answer,
-                sign=+1,
-            )
+        rows = [tables.AboutAnswer(attempt=attempt.id, question=q, answer=a) for q, a in answers.items()]
+        if rows:
+            await tables.AboutAnswer.insert(*rows)
     return True
 
 
@@ -217,14 +199,13 @@ async def past_levels(attempt_id: int) -> PastLevels | None:
     )
 
 
-async def delete_by_code(engine: Engine, result_code: str, topic_of: Callable[[str], str | None]) -> bool:
-    """Deletes an attempt with its answers and results (the person's right to erasure, PDPL 91/2025), and takes
-    it out of every aggregate in the same transaction."""
+async def delete_by_code(engine: Engine, result_code: str) -> bool:
+    """Deletes an attempt with its answers and results (the person's right to erasure, PDPL 91/2025). A release
+    already published keeps it, as a protected count; every later release is computed without it."""
     async with write_transaction(engine):
         row = await tables.Attempt.select(tables.Attempt.id).where(tables.Attempt.result_code == result_code).first()
         if row is None:
             return False
-        await rollups.uncount_attempt(row["id"], topic_of)
         await tables.Attempt.delete().where(tables.Attempt.id == row["id"])
     return True
 

@@ -19,6 +19,18 @@ class StaffUser(Table, tablename="staff_user"):
     created_at = Timestamptz()
 
 
+class BurstFlag(Table, tablename="burst_flag"):
+    """A suspicious burst of finished attempts (one client far above a person's pace, or a commune far above its
+    usual rate), for admins to look at. Holds no IP address: the client is known only in memory, by a keyed hash."""
+
+    kind = Varchar(length=16)  # "client" or "commune"
+    commune = Varchar(length=16, null=True, default=None)
+    day = Varchar(length=10)  # Vietnam-time day the burst began, "2026-12-01"
+    attempts = Integer(default=0)
+    excluded = Boolean(default=False)  # an admin took it out of the next release
+    created_at = Timestamptz()
+
+
 class Attempt(Table, tablename="attempt"):
     public_id = Varchar(length=64, unique=True, index=True)  # random 256-bit token, never shown in a URL
     result_code = Varchar(length=8, unique=True, index=True)  # read aloud, typed later to compare progress
@@ -33,6 +45,7 @@ class Attempt(Table, tablename="attempt"):
     mode = Varchar(length=8, default="self")  # "self" or "guided"
     guided_by = ForeignKey(StaffUser, null=True, default=None, on_delete=OnDelete.set_null, index=True)
     guide_area = Varchar(length=16, null=True, default=None)  # the guiding team's commune
+    burst = ForeignKey(BurstFlag, null=True, default=None, on_delete=OnDelete.set_null, index=True)
 
 
 class Answer(Table, tablename="answer"):
@@ -66,49 +79,25 @@ class AboutAnswer(Table, tablename="about_answer"):
     answer = Varchar(length=8)  # "yes" or "no"; no row when the person skipped it
 
 
-# Rollups, kept current in the transaction that finishes (or deletes) an attempt, so the dashboard reads a few
-# thousand rows per query and never scans attempts or answers. `month` is the Vietnam-time month, "2026-11";
-# `commune` is "" when the person gave none (counted in the province only).
+class Release(Table, tablename="release"):
+    """The published statistics of one closed calendar month (Vietnam time): computed once, never changed.
+    Everything officials and team members see is read from here (docs/privacy.md)."""
+
+    period = Varchar(length=7, unique=True, index=True)  # "2026-11"
+    computed_at = Timestamptz()
+    mechanism = Varchar(length=40)  # "discrete Laplace"
+    epsilon = Real()  # the privacy loss of the whole release for one attempt, by basic composition
+    library = Varchar(length=40)  # "opendp 0.16.0"
+    parameters = Text()  # JSON: per table its grain, contribution bound, noise scale and epsilon; cut; threshold
+    tables = Text()  # JSON: per table the released cells, [key..., n] with n > 0
 
 
-class MonthAttempts(Table, tablename="month_attempts"):
-    month = Varchar(length=7)
-    commune = Varchar(length=16)
-    age_band = Varchar(length=8)
-    mode = Varchar(length=8)
-    n = Integer(default=0)
+class ReleaseClaim(Table, tablename="release_claim"):
+    """A lease on computing one month's release, so that of several app processes exactly one computes it.
+    A claim older than the lease (a process that died mid-way) may be taken over."""
 
-
-class MonthLevels(Table, tablename="month_levels"):
-    month = Varchar(length=7)
-    commune = Varchar(length=16)
-    age_band = Varchar(length=8)
-    mode = Varchar(length=8)
-    topic_id = Varchar(length=32)
-    level = Varchar(length=16)
-    n = Integer(default=0)
-
-
-class MonthAbout(Table, tablename="month_about"):
-    month = Varchar(length=7)
-    commune = Varchar(length=16)
-    age_band = Varchar(length=8)
-    mode = Varchar(length=8)
-    question = Varchar(length=32)
-    answer = Varchar(length=8)
-    n = Integer(default=0)
-
-
-class ItemStats(Table, tablename="item_stats"):
-    """Per question and age band: sums from which share right and point-biserial discrimination follow."""
-
-    question_id = Varchar(length=64)
-    age_band = Varchar(length=8)
-    n = Integer(default=0)
-    n_right = Integer(default=0)
-    sum_score = Real(default=0.0)  # the attempt's share of points in the question's topic
-    sum_score_sq = Real(default=0.0)
-    sum_score_right = Real(default=0.0)
+    period = Varchar(length=7, unique=True)
+    claimed_at = Timestamptz()
 
 
 class ApiToken(Table, tablename="api_token"):
@@ -123,13 +112,12 @@ class ApiToken(Table, tablename="api_token"):
 
 ALL = (
     StaffUser,
+    BurstFlag,
     Attempt,
     Answer,
     TopicResult,
     AboutAnswer,
-    MonthAttempts,
-    MonthLevels,
-    MonthAbout,
-    ItemStats,
+    Release,
+    ReleaseClaim,
     ApiToken,
 )

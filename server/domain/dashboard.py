@@ -1,109 +1,99 @@
-"""What the officials' dashboard shows: fixed periods, protected tables per topic, trends and targets.
-
-Counts come in (from the monthly rollups), protected tables go out; see privacy.py for the protection."""
+"""What the officials' dashboard shows: released months, and quarters and years made of them; per topic the
+levels by age band (by age group for a commune); trends; targets. Every number is a sum of released cells
+(release.py), so two views that nest agree by construction and no view can be subtracted from another to learn
+more than the noise allows."""
 
 from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .attempt import AGE_BANDS
-from .privacy import DEFAULT_K, ProtectedTable, protect
+from .privacy import DEFAULT_K, ReleasedTable, released_table
+from .release import ABOUT_QUESTIONS, AGE_GROUPS, MODES, WORKING_AGE, Key, Release, parse_period
 from .scoring import LEVELS, Level
 
-MODES = ("all", "self", "guided")
-ABOUT_QUESTIONS = ("smartphone", "bank_account", "digital_signature", "public_services", "vneid_level2", "telehealth")
-WORKING_AGE = ("15-24", "25-34", "35-44", "45-54", "55-64")
+VIEW_MODES = ("all", *MODES)
+ALL_AGES = "all"
 
 
 class UnknownFilter(Exception):
     """An area, period or mode the dashboard does not offer."""
 
 
+class NotReleased(Exception):
+    """A well-formed period with no release (yet)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Period:
     key: str  # "2026-11", "2026-Q4" or "2026"
     kind: str  # month | quarter | year
-    months: tuple[str, ...]
+    months: tuple[str, ...]  # the released months it covers, oldest first
     start: dt.date
+    length: int  # months in the calendar period: a quarter or year with fewer released months is partial
+
+    @property
+    def complete(self) -> bool:
+        return len(self.months) == self.length
 
 
-def _month(year: int, month: int) -> str:
-    return f"{year:04d}-{month:02d}"
+def _period_of_month(month: str, kind: str) -> tuple[str, dt.date, int]:
+    year, m = parse_period(month)
+    if kind == "month":
+        return month, dt.date(year, m, 1), 1
+    if kind == "quarter":
+        q = (m - 1) // 3 + 1
+        return f"{year:04d}-Q{q}", dt.date(year, 3 * q - 2, 1), 3
+    return f"{year:04d}", dt.date(year, 1, 1), 12
 
 
-def month_period(year: int, month: int) -> Period:
-    return Period(_month(year, month), "month", (_month(year, month),), dt.date(year, month, 1))
+def periods_offered(released: Iterable[str]) -> list[Period]:
+    """The released months, then the quarters and years that contain at least one of them, each newest first.
+    Only released months: free ranges, and the month still running, would allow differencing."""
+    result = []
+    for kind in ("month", "quarter", "year"):
+        grouped: dict[str, tuple[dt.date, int, list[str]]] = {}
+        for month in sorted(set(released)):
+            key, start, length = _period_of_month(month, kind)
+            grouped.setdefault(key, (start, length, []))[2].append(month)
+        for key, (start, length, months) in sorted(grouped.items(), key=lambda kv: kv[1][0], reverse=True):
+            result.append(Period(key, kind, tuple(months), start, length))
+    return result
 
 
-def quarter_period(year: int, quarter: int) -> Period:
-    months = tuple(_month(year, 3 * (quarter - 1) + m) for m in (1, 2, 3))
-    return Period(f"{year:04d}-Q{quarter}", "quarter", months, dt.date(year, 3 * quarter - 2, 1))
+def _well_formed(key: str) -> bool:
+    if len(key) == 4:
+        return key.isdigit()
+    if len(key) == 7 and key[4:6] == "-Q":
+        return key[:4].isdigit() and key[6] in "1234"
+    try:
+        parse_period(key)
+    except Exception:  # noqa: BLE001 - any refusal of the parser means "not a period"
+        return False
+    return True
 
 
-def year_period(year: int) -> Period:
-    return Period(f"{year:04d}", "year", tuple(_month(year, m) for m in range(1, 13)), dt.date(year, 1, 1))
-
-
-def periods_offered(today: dt.date) -> list[Period]:
-    """Fixed presets only (free date ranges would allow differencing): the last 12 months, 8 quarters, 3 years."""
-    months, quarters = [], []
-    y, m = today.year, today.month
-    for _ in range(12):
-        months.append(month_period(y, m))
-        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
-    y, q = today.year, (today.month - 1) // 3 + 1
-    for _ in range(8):
-        quarters.append(quarter_period(y, q))
-        y, q = (y, q - 1) if q > 1 else (y - 1, 4)
-    years = [year_period(today.year - n) for n in range(3)]
-    return months + quarters + years
-
-
-def find_period(key: str, today: dt.date) -> Period:
-    for period in periods_offered(today):
+def find_period(key: str, offered: Sequence[Period]) -> Period:
+    for period in offered:
         if period.key == key:
             return period
+    if _well_formed(key):
+        raise NotReleased(key)
     raise UnknownFilter(key)
 
 
-def trend_periods(period: Period, today: dt.date, count: int = 6) -> list[Period]:
-    """The chosen period and the ones of its kind before it, oldest first."""
-    same_kind = [p for p in periods_offered(today) if p.kind == period.kind and p.start <= period.start]
-    return list(reversed(same_kind[:count]))
+TREND_LENGTH = {"month": 12, "quarter": 8, "year": 3}
 
 
-@dataclass(frozen=True, slots=True)
-class TopicPanel:
-    topic_id: str
-    table: ProtectedTable  # rows: AGE_BANDS; columns: LEVELS
-
-
-def level_table(counts: Mapping[tuple[str, str], int], k: int = DEFAULT_K) -> ProtectedTable:
-    """counts[(age band, level value)] -> people, as a protected band x level table."""
-    return protect([[counts.get((band, level.value), 0) for level in LEVELS] for band in AGE_BANDS], k)
-
-
-def participation_table(counts: Mapping[str, int], k: int = DEFAULT_K) -> ProtectedTable:
-    return protect([[counts.get(band, 0)] for band in AGE_BANDS], k)
-
-
-def basic_or_above_table(counts_by_row: Sequence[Mapping[str, int]], k: int = DEFAULT_K) -> ProtectedTable:
-    """Rows (periods, or age bands) x [below Basic, Basic or above], from counts by level value."""
-    rows = []
-    for counts in counts_by_row:
-        below = counts.get(Level.NOT_YET.value, 0)
-        above = sum(counts.get(level.value, 0) for level in LEVELS if level != Level.NOT_YET)
-        rows.append([below, above])
-    return protect(rows, k)
-
-
-def about_table(counts: Mapping[tuple[str, str], int], k: int = DEFAULT_K) -> ProtectedTable:
-    """Age bands x [yes, no] for one "about you" question."""
-    return protect([[counts.get((band, "yes"), 0), counts.get((band, "no"), 0)] for band in AGE_BANDS], k)
+def trend_periods(period: Period, offered: Sequence[Period]) -> list[Period]:
+    """The chosen period and the released ones of its kind before it, oldest first."""
+    same_kind = [p for p in offered if p.kind == period.kind and p.start <= period.start]
+    return list(reversed(same_kind[: TREND_LENGTH[period.kind]]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,33 +111,76 @@ def load_targets(path: Path) -> Targets:
 
 
 @dataclass(frozen=True, slots=True)
+class TopicPanel:
+    topic_id: str
+    table: ReleasedTable  # rows: the view's level rows; columns: LEVELS
+
+
+@dataclass(frozen=True, slots=True)
 class TrendPanel:
     topic_id: str
     periods: tuple[Period, ...]
-    table: ProtectedTable  # rows: periods; columns: [below Basic, Basic or above]
+    table: ReleasedTable  # rows: periods; columns: [below Basic, Basic or above]
 
 
 @dataclass(frozen=True, slots=True)
 class AboutPanel:
     question: str
-    table: ProtectedTable  # rows: AGE_BANDS; columns: [yes, no]
+    table: ReleasedTable  # rows: the view's about rows; columns: [yes, no]
     target: float | None
 
 
 @dataclass(frozen=True, slots=True)
 class DashboardView:
-    """Everything one dashboard screen (and its exports) shows; `withheld` when the chosen group is too small."""
+    """Everything one dashboard screen (and its exports and API answer) shows."""
 
-    area: str | None
+    area: str | None  # None: the province
     period: Period
     mode: str
-    withheld: bool
-    participation: ProtectedTable | None = None
-    topics: tuple[TopicPanel, ...] = ()
-    working_age: ProtectedTable | None = None  # rows: topics; columns: [below Basic, Basic or above]
-    working_age_target: float | None = None
-    trends: tuple[TrendPanel, ...] = ()
-    about: tuple[AboutPanel, ...] = ()
+    k: int
+    epsilon: float  # the privacy loss of one month's release, for one attempt
+    computed: tuple[dt.datetime, ...]  # when each release in the period was computed
+    level_rows: tuple[str, ...]  # age bands (province) or age groups (commune)
+    about_rows: tuple[str, ...]  # age bands (province) or "all" (commune)
+    participation: ReleasedTable  # rows: AGE_BANDS; one column
+    topics: tuple[TopicPanel, ...]
+    working_age: ReleasedTable  # rows: topics; columns: [below Basic, Basic or above]
+    working_age_target: float | None
+    trends: tuple[TrendPanel, ...]
+    about: tuple[AboutPanel, ...]
+
+
+def tally(
+    releases: Iterable[Release], table: str, dims: Sequence[str], where: Mapping[str, Iterable[str]], by: Sequence[str]
+) -> Counter[Key]:
+    """Sums released cells of `table` (dimensions `dims`) whose values are allowed by `where`, by the dims `by`."""
+    allowed = {d: set(v) for d, v in where.items()}
+    index = {d: i for i, d in enumerate(dims)}
+    out: Counter[Key] = Counter()
+    for release in releases:
+        for key, n in release.cells(table).items():
+            if all(key[index[d]] in values for d, values in allowed.items()):
+                out[tuple(key[index[d]] for d in by)] += n
+    return out
+
+
+def _matrix(counts: Mapping[Key, int], rows: Sequence[str], cols: Sequence[str], k: int) -> ReleasedTable:
+    return released_table([[counts.get((r, c), 0) for c in cols] for r in rows], k)
+
+
+def _basic_split(counts: Mapping[Key, int], rows: Sequence[str], k: int) -> ReleasedTable:
+    """Rows x [below Basic, Basic or above] from counts keyed (row, level value)."""
+    below = Level.NOT_YET.value
+    return released_table(
+        [
+            [counts.get((r, below), 0), sum(n for (row, lv), n in counts.items() if row == r and lv != below)]
+            for r in rows
+        ],
+        k,
+    )
+
+
+LEVEL_VALUES = tuple(level.value for level in LEVELS)
 
 
 def build_view(
@@ -155,43 +188,77 @@ def build_view(
     area: str | None,
     period: Period,
     mode: str,
-    topic_ids: Sequence[str],
-    attempts: Mapping[str, int],
-    levels: Mapping[str, Mapping[tuple[str, str], int]],
-    by_month: Mapping[str, Mapping[str, Mapping[str, int]]],
+    releases: Mapping[str, Release],
     trend: Sequence[Period],
-    about: Mapping[str, Mapping[tuple[str, str], int]],
+    topic_ids: Sequence[str],
     targets: Targets,
     k: int = DEFAULT_K,
 ) -> DashboardView:
-    """The screen for a group large enough to show (the caller decides that: see privacy.publishable_areas)."""
-    topics = tuple(TopicPanel(t, level_table(levels.get(t, {}), k)) for t in topic_ids)
-    working = []
-    for t in topic_ids:
-        counts: dict[str, int] = {}
-        for (band, level), n in levels.get(t, {}).items():
-            if band in WORKING_AGE:
-                counts[level] = counts.get(level, 0) + n
-        working.append(counts)
+    """The screen for one area, period and mode, from the releases of the months it covers (`releases` holds at
+    least those of `period` and `trend`)."""
+    chosen = [releases[m] for m in period.months]
+    modes = MODES if mode == "all" else (mode,)
+    if area is None:
+        place: dict[str, Iterable[str]] = {"mode": modes}
+        participation = ("participation", ("age_band", "mode"))
+        levels = ("levels", ("age_band", "mode", "topic", "level"), "age_band", AGE_BANDS)
+        about = ("about", ("age_band", "mode", "question", "answer"), "age_band", AGE_BANDS)
+        working: dict[str, Iterable[str]] = {"age_band": WORKING_AGE}
+    else:
+        place = {"mode": modes, "commune": (area,)}
+        participation = ("participation_by_commune", ("commune", "age_band", "mode"))
+        levels = (
+            "levels_by_commune",
+            ("commune", "age_group", "mode", "topic", "level"),
+            "age_group",
+            tuple(AGE_GROUPS),
+        )
+        about = ("about_by_commune", ("commune", "mode", "question", "answer"), None, (ALL_AGES,))
+        working = {"age_group": ("15-64",)}
+    people = tally(chosen, participation[0], participation[1], place, ("age_band",))
+    level_table, level_dims, row_dim, level_rows = levels
+    by_topic = tally(chosen, level_table, level_dims, place, ("topic", row_dim, "level"))
+    topics = tuple(
+        TopicPanel(
+            t, _matrix({(r, lv): n for (tp, r, lv), n in by_topic.items() if tp == t}, level_rows, LEVEL_VALUES, k)
+        )
+        for t in topic_ids
+    )
+    working_counts = tally(chosen, level_table, level_dims, {**place, **working}, ("topic", "level"))
     trends = []
     for t in topic_ids:
-        rows = []
+        rows: Counter[Key] = Counter()
         for p in trend:
-            counts = {}
-            for month in p.months:
-                for level, n in by_month.get(month, {}).get(t, {}).items():
-                    counts[level] = counts.get(level, 0) + n
-            rows.append(counts)
-        trends.append(TrendPanel(t, tuple(trend), basic_or_above_table(rows, k)))
+            for (lv,), n in tally(
+                [releases[m] for m in p.months], level_table, level_dims, {**place, "topic": (t,)}, ("level",)
+            ).items():
+                rows[(p.key, lv)] += n
+        trends.append(TrendPanel(t, tuple(trend), _basic_split(rows, [p.key for p in trend], k)))
+    about_table, about_dims, about_row, about_rows = about
+    about_by = ("question", about_row, "answer") if about_row else ("question", "answer")
+    answers = tally(chosen, about_table, about_dims, place, about_by)
+    if about_row is None:
+        answers = Counter({(q, ALL_AGES, a): n for (q, a), n in answers.items()})
     return DashboardView(
         area=area,
         period=period,
         mode=mode,
-        withheld=False,
-        participation=participation_table(attempts, k),
+        k=k,
+        epsilon=max((r.epsilon for r in chosen), default=0.0),
+        computed=tuple(r.computed_at for r in chosen),
+        level_rows=level_rows,
+        about_rows=about_rows,
+        participation=released_table([[people.get((band,), 0)] for band in AGE_BANDS], k),
         topics=topics,
-        working_age=basic_or_above_table(working, k),
+        working_age=_basic_split(working_counts, topic_ids, k),
         working_age_target=targets.working_age_basic,
         trends=tuple(trends),
-        about=tuple(AboutPanel(q, about_table(about.get(q, {}), k), targets.about.get(q)) for q in ABOUT_QUESTIONS),
+        about=tuple(
+            AboutPanel(
+                q,
+                _matrix({(r, a): n for (qq, r, a), n in answers.items() if qq == q}, about_rows, ("yes", "no"), k),
+                targets.about.get(q),
+            )
+            for q in ABOUT_QUESTIONS
+        ),
     )

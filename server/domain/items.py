@@ -1,6 +1,6 @@
 """Item analysis for authors: how each question behaves, so unfair or weak items can be fixed.
 
-From sums kept per question and age band (db rollup `item_stats`):
+From sums per question and age band in each monthly release (closed months only, domain/release.py):
 - share right (classical difficulty p);
 - point-biserial discrimination: the correlation between getting this question right and the person's share of
   points in its topic, r = (M1 - M0) / s * sqrt(p (1 - p)). Low or negative values mark items that do not separate
@@ -85,14 +85,14 @@ def analyse(by_band: Mapping[str, Mapping[str, Sums]], k: int) -> list[ItemRepor
     return reports
 
 
-def sums_from_rows(rows: Iterable[Mapping[str, object]]) -> dict[str, dict[str, Sums]]:
+ITEM_MONTHS = 12  # item analysis reads the releases of the last twelve released months
+
+
+def sums_from_releases(items: Iterable[Mapping[tuple[str, str], tuple[int, int, float, float, float]]]):  # type: ignore[no-untyped-def]
+    """question id -> age band -> sums, added up over the item sums of several releases."""
     result: dict[str, dict[str, Sums]] = {}
-    for r in rows:
-        result.setdefault(str(r["question_id"]), {})[str(r["age_band"])] = Sums(
-            int(r["n"]),
-            int(r["n_right"]),
-            float(r["sum_score"]),
-            float(r["sum_score_sq"]),  # type: ignore[arg-type]
-            float(r["sum_score_right"]),  # type: ignore[arg-type]
-        )
+    for release_items in items:
+        for (question_id, band), values in release_items.items():
+            bands = result.setdefault(question_id, {})
+            bands[band] = bands.get(band, ZERO) + Sums(*values)
     return result

@@ -1,4 +1,5 @@
-"""Admin pages: staff accounts. No default account exists; the first admin comes from the command line."""
+"""Admin pages: staff accounts, API tokens, item analysis and flagged bursts. No default account exists; the first
+admin comes from the command line."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from ..db import dashboard as dashboard_db
+from ..db import bursts as bursts_db
 from ..db import staff as staff_db
 from ..db import tokens
-from ..domain.items import analyse, sums_from_rows
+from ..domain.items import ITEM_MONTHS, analyse, sums_from_releases
 from ..domain.staff import InvalidUsername, Role, StaffUser, normalize_username
 from .account import requires
 from .errors import PageError
@@ -144,7 +145,9 @@ class AdminController(Controller):
     @get("/items", name="admin_items")
     async def items(self, request: Request, site: NamedDependency[Site]) -> Template:
         k = site.settings.small_group_k
-        reports = analyse(sums_from_rows(await dashboard_db.item_stats()), k)
+        months = (await site.releases.periods())[:ITEM_MONTHS]
+        releases = await site.releases.get(months)
+        reports = analyse(sums_from_releases(r.items for r in releases.values()), k)
         known = {q.id for t in site.bank.topics for q in t.questions}
         return render(
             request,
@@ -153,7 +156,30 @@ class AdminController(Controller):
             reports=[r for r in reports if r.question_id in known],
             bank=site.bank,
             k=k,
+            months=sorted(months),
         )
+
+    @get("/flags", name="admin_flags")
+    async def flags(self, request: Request, site: NamedDependency[Site]) -> Template:
+        """Bursts of finished attempts flagged at finish (docs/bursts.md), newest first."""
+        released = await bursts_db.released_months()
+        flags = [(flag, flag.status(released)) for flag in await bursts_db.all_flags()]
+        return render(request, "admin/flags.html", private=True, flags=flags, province=site.province)
+
+    @post("/flags/{flag_id:int}/exclude", name="admin_flag_exclude")
+    async def exclude_flag(self, staff: NamedDependency[StaffUser], flag_id: FromPath[int]) -> Redirect:
+        return await self._set_excluded(staff, flag_id, excluded=True)
+
+    @post("/flags/{flag_id:int}/include", name="admin_flag_include")
+    async def include_flag(self, staff: NamedDependency[StaffUser], flag_id: FromPath[int]) -> Redirect:
+        return await self._set_excluded(staff, flag_id, excluded=False)
+
+    @staticmethod
+    async def _set_excluded(staff: StaffUser, flag_id: int, *, excluded: bool) -> Redirect:
+        if await bursts_db.set_excluded(flag_id, excluded) is None:  # its month released -> 409 page
+            raise PageError("not_found", 404)
+        log.info("burst flag %s flag=%s by=%s", "excluded" if excluded else "included", flag_id, staff.username)
+        return Redirect(path="/admin/flags", status_code=303)
 
     @staticmethod
     async def _user(user_id: int) -> StaffUser:

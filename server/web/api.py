@@ -12,7 +12,12 @@ from dataclasses import dataclass
 from litestar import Router, get
 from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException, ValidationException
+from litestar.exceptions import (
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromQuery
 
@@ -27,11 +32,12 @@ from .site import Site
 
 log = logging.getLogger("kynangso.api")
 
-Count = int | str  # a number, or "< K" / "×" where hidden
+Count = int | str  # a released number, or "< K" under the display threshold
 
 
 @dataclass
 class Table:
+    rows: list[str]
     cells: list[list[Count]]
     row_totals: list[Count]
     column_totals: list[Count]
@@ -45,14 +51,12 @@ class TopicTable(Table):
 
 @dataclass
 class WorkingAgeTable(Table):
-    topics: list[str]
     target_percent: float | None
 
 
 @dataclass
 class TrendTable(Table):
     topic: str
-    periods: list[str]
 
 
 @dataclass
@@ -62,23 +66,32 @@ class TargetTable(Table):
 
 
 @dataclass
+class Protection:
+    mechanism: str
+    epsilon_per_month: float
+    display_threshold: int
+    released: list[str]
+
+
+@dataclass
 class Dashboard:
-    """Rows of every table are the age bands (trends: the periods); columns are the levels (participation: one
-    column; targets and trends: [yes, no] and [below Basic, Basic or above])."""
+    """Protected estimates from the published releases of closed months. Rows of each table are named in `rows`
+    (age bands; for a commune, age groups 15-64 and 65+, or "all"; trends: periods; working age: topics);
+    columns are the levels (participation: one column; targets: [yes, no]; working age and trends: [below Basic,
+    Basic or above]). Every total is the sum of its released parts."""
 
     period: str
+    months: list[str]
     area: str
     mode: str
     generated: str
-    small_group_k: int
-    withheld: bool
-    age_bands: list[str]
+    protection: Protection
     levels: list[str]
-    participation: Table | None = None
-    topics: list[TopicTable] | None = None
-    working_age_basic: WorkingAgeTable | None = None
-    trends: list[TrendTable] | None = None
-    targets: list[TargetTable] | None = None
+    participation: Table
+    topics: list[TopicTable]
+    working_age_basic: WorkingAgeTable
+    trends: list[TrendTable]
+    targets: list[TargetTable]
 
 
 async def api_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
@@ -96,7 +109,7 @@ async def api_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     connection.state.staff = user
 
 
-@get("/dashboard", name="api_dashboard", summary="The dashboard's data for one area, period and mode")
+@get("/dashboard", name="api_dashboard", summary="The released statistics for one area, period and mode")
 async def api_dashboard(
     site: NamedDependency[Site],
     staff: NamedDependency[StaffUser],
@@ -104,23 +117,28 @@ async def api_dashboard(
     period: FromQuery[str | None] = None,
     mode: FromQuery[str | None] = None,
 ) -> Dashboard:
-    """`area`: "province" or a commune code within the caller's scope; `period`: "2026-11", "2026-Q4" or "2026"
-    among the last 12 months, 8 quarters and 3 years; `mode`: all, self or guided. Cells under K are "< K"."""
+    """`area`: "province" or a commune code within the caller's scope; `period`: a released month ("2026-11"), or
+    a quarter ("2026-Q4") or year ("2026") made of released months; the latest released month when left out;
+    `mode`: all, self or guided. Counts under the display threshold K are "< K". 404 when there is no release."""
     try:
-        chosen = check_filters(site, staff, area, period, mode)
-    except PageError:
+        chosen_area, chosen_mode = check_filters(site, staff, area, mode)
+        view = await dashboard_view(site, chosen_area, period, chosen_mode)
+    except PageError as error:
+        if error.status_code == 404:
+            raise NotFoundException("no published release for this period") from None
         raise ValidationException("unknown area, period or mode") from None
-    view = await dashboard_view(site, *chosen)
+    if view is None:
+        raise NotFoundException("no release has been published yet")
     data = view_json(view, site, dt.datetime.now(VIETNAM))
-    nested = ("participation", "topics", "working_age_basic", "trends", "targets")
-    result = Dashboard(**{k: v for k, v in data.items() if k not in nested})
-    if not view.withheld:
-        result.participation = Table(**data["participation"])
-        result.topics = [TopicTable(**t) for t in data["topics"]]
-        result.working_age_basic = WorkingAgeTable(**data["working_age_basic"])
-        result.trends = [TrendTable(**t) for t in data["trends"]]
-        result.targets = [TargetTable(**t) for t in data["targets"]]
-    return result
+    return Dashboard(
+        **{k: data[k] for k in ("period", "months", "area", "mode", "generated", "levels")},
+        protection=Protection(**data["protection"]),
+        participation=Table(**data["participation"]),
+        topics=[TopicTable(**t) for t in data["topics"]],
+        working_age_basic=WorkingAgeTable(**data["working_age_basic"]),
+        trends=[TrendTable(**t) for t in data["trends"]],
+        targets=[TargetTable(**t) for t in data["targets"]],
+    )
 
 
 api_router = Router(path="/api/v1", route_handlers=[api_dashboard], guards=[api_guard], include_in_schema=True)

@@ -14,25 +14,23 @@ from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromQuery
 from litestar.response import Template
 
-from ..db import dashboard as queries
 from ..domain.attempt import AGE_BANDS
 from ..domain.dashboard import (
     ABOUT_QUESTIONS,
-    MODES,
+    VIEW_MODES,
     DashboardView,
-    Period,
+    NotReleased,
     UnknownFilter,
     build_view,
     find_period,
     periods_offered,
     trend_periods,
 )
-from ..domain.privacy import publishable_areas
 from ..domain.staff import Role, StaffUser
 from ..domain.team import VIETNAM
 from .account import requires
 from .errors import PageError
-from .exports import about_name, csv_response, xlsx_response
+from .exports import about_name, csv_response, row_name, xlsx_response
 from .pages import render
 from .site import Site
 
@@ -40,55 +38,45 @@ log = logging.getLogger("kynangso.dashboard")
 PROVINCE = "province"
 
 
-def today() -> dt.date:
-    return dt.datetime.now(VIETNAM).date()
-
-
-def check_filters(site: Site, official: StaffUser, area: str | None, period: str | None, mode: str | None):  # type: ignore[no-untyped-def]
-    """Parses the filters, refusing unknown values (400) and areas outside the official's scope (403)."""
+def check_filters(site: Site, official: StaffUser, area: str | None, mode: str | None) -> tuple[str | None, str]:
+    """Parses the area and mode, refusing unknown values (400) and areas outside the official's scope (403)."""
     chosen_area = area or (official.area or PROVINCE)
     if chosen_area != PROVINCE and site.province.commune(chosen_area) is None:
         raise PageError("bad_filter", 400)
     if official.area is not None and chosen_area != official.area:
         log.warning("refused user=%s area=%s", official.username, chosen_area)
         raise PermissionDeniedException("area outside the official's scope")
+    chosen_mode = mode or "all"
+    if chosen_mode not in VIEW_MODES:
+        raise PageError("bad_filter", 400)
+    return (None if chosen_area == PROVINCE else chosen_area), chosen_mode
+
+
+async def dashboard_view(site: Site, area: str | None, period: str | None, mode: str) -> DashboardView | None:
+    """The view of released months only; None while nothing is released. A period that is not a period is refused
+    (400); one without a release is not found (404)."""
+    offered = periods_offered(await site.releases.periods())
+    if not offered:
+        if period:
+            raise PageError("not_released", 404)
+        return None
     try:
-        chosen_period = find_period(period, today()) if period else periods_offered(today())[0]
+        chosen = find_period(period, offered) if period else offered[0]
     except UnknownFilter:
         raise PageError("bad_filter", 400) from None
-    chosen_mode = mode or "all"
-    if chosen_mode not in MODES:
-        raise PageError("bad_filter", 400)
-    return (None if chosen_area == PROVINCE else chosen_area), chosen_period, chosen_mode
-
-
-async def dashboard_view(site: Site, area: str | None, period: Period, mode: str) -> DashboardView:
-    k = site.settings.small_group_k
-    months = period.months
-    withheld = False
-    if area is not None:
-        # A commune is shown only if it, and what the shown communes leave over of the province, are large
-        # enough; a commune's self/guided view also needs the commune's whole view to be shown.
-        withheld = area not in publishable_areas(await queries.commune_totals(months, mode), k) or (
-            mode != "all" and area not in publishable_areas(await queries.commune_totals(months, "all"), k)
-        )
-    if mode != "all" and not withheld:
-        withheld = mode not in publishable_areas(await queries.mode_totals(months, area), k)
-    if withheld:
-        return DashboardView(area, period, mode, withheld=True)
-    trend = trend_periods(period, today())
+    except NotReleased:
+        raise PageError("not_released", 404) from None
+    trend = trend_periods(chosen, offered)
+    releases = await site.releases.get({m for p in (chosen, *trend) for m in p.months})
     return build_view(
         area=area,
-        period=period,
+        period=chosen,
         mode=mode,
-        topic_ids=site.bank.topic_ids,
-        attempts=await queries.attempt_counts(months, area, mode),
-        levels=await queries.level_counts(months, area, mode),
-        by_month=await queries.level_counts_by_month(tuple(m for p in trend for m in p.months), area, mode),
+        releases=releases,
         trend=trend,
-        about=await queries.about_counts(months, area, mode),
+        topic_ids=site.bank.topic_ids,
         targets=site.targets,
-        k=k,
+        k=site.settings.small_group_k,
     )
 
 
@@ -108,8 +96,8 @@ async def dashboard(
     period: FromQuery[str | None] = None,
     mode: FromQuery[str | None] = None,
 ) -> Template:
-    chosen = check_filters(site, staff, area, period, mode)
-    view = await dashboard_view(site, *chosen)
+    chosen_area, chosen_mode = check_filters(site, staff, area, mode)
+    view = await dashboard_view(site, chosen_area, period, chosen_mode)
     return render(
         request,
         "dashboard/home.html",
@@ -117,13 +105,15 @@ async def dashboard(
         private=True,
         view=view,
         areas=_areas(site, staff),
-        periods=periods_offered(today()),
-        modes=MODES,
+        periods=periods_offered(await site.releases.periods()),
+        modes=VIEW_MODES,
         bank=site.bank,
         province=site.province,
         query=request.url.query,
-        area_key=chosen[0] or PROVINCE,
+        area_key=chosen_area or PROVINCE,
+        mode_key=chosen_mode,
         age_bands=AGE_BANDS,
+        row_name=row_name,
         view_k=site.settings.small_group_k,
         about_names={q: about_name(q) for q in ABOUT_QUESTIONS},
         wide=True,
@@ -140,8 +130,10 @@ async def export(
     mode: FromQuery[str | None] = None,
 ) -> Response:
     fmt = request.url.path.rsplit(".", 1)[1]
-    chosen = check_filters(site, staff, area, period, mode)
-    view = await dashboard_view(site, *chosen)
+    chosen_area, chosen_mode = check_filters(site, staff, area, mode)
+    view = await dashboard_view(site, chosen_area, period, chosen_mode)
+    if view is None:
+        raise PageError("not_released", 404)
     generated = dt.datetime.now(VIETNAM)
     if fmt == "csv":
         return csv_response(view, site, generated)

@@ -11,9 +11,11 @@ from litestar.response import Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from ..domain.attempt import AttemptFinished, QuestionNotInAttempt
+from ..domain.bursts import FlagReleased
 from ..domain.content import ContentError
 from ..domain.scoring import InvalidAnswer
 from .pages import render
+from .requestlog import loggable_path
 
 log = logging.getLogger("kynangso.errors")
 
@@ -21,10 +23,11 @@ log = logging.getLogger("kynangso.errors")
 class PageError(Exception):
     """A problem to show the person: `kind` picks the message in templates/errors/_error.html."""
 
-    def __init__(self, kind: str, status_code: int) -> None:
+    def __init__(self, kind: str, status_code: int, headers: dict[str, str] | None = None) -> None:
         super().__init__(kind)
         self.kind = kind
         self.status_code = status_code
+        self.headers = headers or {}
 
 
 class NoAttempt(PageError):
@@ -37,19 +40,37 @@ class BadForm(PageError):
         super().__init__("bad_form", 400)
 
 
-def _page(request: Request, kind: str, status_code: int) -> Template:
-    return render(request, "errors/error.html", "errors/_error.html", status_code=status_code, private=True, kind=kind)
+class TooManyAttempts(PageError):
+    """More new attempts from one client in an hour than ATTEMPTS_PER_HOUR (docs/bursts.md)."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("too_many_attempts", 429, {"Retry-After": str(retry_after)})
+
+
+def _page(request: Request, kind: str, status_code: int, headers: dict[str, str] | None = None) -> Template:
+    return render(
+        request,
+        "errors/error.html",
+        "errors/_error.html",
+        status_code=status_code,
+        private=True,
+        headers=headers,
+        kind=kind,
+    )
 
 
 def on_page_error(request: Request, exc: PageError) -> Template | Response:
     if request.url.path.startswith("/api/"):
-        return Response({"error": exc.kind, "status": exc.status_code}, status_code=exc.status_code)
-    return _page(request, exc.kind, exc.status_code)
+        body = {"error": exc.kind, "status": exc.status_code}
+        return Response(body, status_code=exc.status_code, headers=exc.headers)
+    return _page(request, exc.kind, exc.status_code, exc.headers)
 
 
 def on_domain_error(request: Request, exc: Exception) -> Template:
     if isinstance(exc, AttemptFinished):
         return _page(request, "finished", 409)
+    if isinstance(exc, FlagReleased):
+        return _page(request, "flag_released", 409)
     if isinstance(exc, ContentError):
         return _page(request, "not_found", 404)
     if isinstance(exc, (InvalidAnswer, QuestionNotInAttempt)):
@@ -61,7 +82,7 @@ def on_http_error(request: Request, exc: HTTPException) -> Response:
     if request.url.path.startswith("/api/") or request.url.path == "/healthz":
         return Response({"error": exc.detail, "status": exc.status_code}, status_code=exc.status_code)
     if isinstance(exc, PermissionDeniedException):
-        log.warning("refused %s %s: %s", request.method, request.url.path, exc.detail)
+        log.warning("refused %s %s: %s", request.method, loggable_path(request.scope), exc.detail)
         kind = "csrf" if "csrf" in str(exc.detail).lower() else "forbidden"
     elif isinstance(exc, NotFoundException):
         kind = "not_found"
@@ -81,7 +102,7 @@ def on_http_error(request: Request, exc: HTTPException) -> Response:
 
 
 def on_unexpected(request: Request, exc: Exception) -> Response:
-    log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    log.exception("unexpected error on %s %s", request.method, loggable_path(request.scope), exc_info=exc)
     try:
         return _page(request, "server", HTTP_500_INTERNAL_SERVER_ERROR)  # type: ignore[return-value]
     except Exception:  # noqa: BLE001 - the error page itself failed; answer in plain text
@@ -94,6 +115,7 @@ handlers = {
     QuestionNotInAttempt: on_domain_error,
     InvalidAnswer: on_domain_error,
     ContentError: on_domain_error,
+    FlagReleased: on_domain_error,
     HTTPException: on_http_error,
     Exception: on_unexpected,
 }

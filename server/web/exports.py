@@ -8,17 +8,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Sequence
 from typing import Any
 
 from litestar import Response
 
 from ..domain.attempt import AGE_BANDS
 from ..domain.dashboard import DashboardView
-from ..domain.privacy import Hidden, ProtectedTable
+from ..domain.privacy import Hidden, ReleasedTable
 from ..domain.scoring import LEVELS
 from .i18n import current_language
 from .i18n import gettext as _
 from .site import Site
+from .templating import epsilon_text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -30,11 +32,12 @@ def neutralise(value: Any) -> Any:
 
 
 def shown(value: int | Hidden, k: int) -> int | str:
-    if value == Hidden.SMALL:
-        return f"< {k}"
-    if value == Hidden.COMPLEMENTARY:
-        return "×"
-    return value  # type: ignore[return-value]
+    return f"< {k}" if value == Hidden.SMALL else value  # type: ignore[return-value]
+
+
+def row_name(row: str) -> str:
+    """Rows are age bands, the two age groups of a commune, or all ages."""
+    return _("All ages") if row == "all" else row
 
 
 def percent(share: float | None) -> float | None:
@@ -66,102 +69,74 @@ def area_name(view: DashboardView, site: Site) -> str:
 
 
 def view_rows(view: DashboardView, site: Site, generated: dt.datetime) -> list[list[Any]]:
-    """The screen as rows: a header saying what, where and when, then one section per panel."""
-    k = site.settings.small_group_k
-    mode_names = {
-        "all": _("All"),
-        "self": _("On their own"),
-        "guided": _("Guided"),
-    }
+    """The screen as rows: a header saying what, where, when and how protected, then one section per panel."""
+    k = view.k
+    language = current_language.get()
+    mode_names = {"all": _("All"), "self": _("On their own"), "guided": _("Guided")}
+    topic_title = lambda topic_id: site.bank.topic(topic_id).title.get(language)  # noqa: E731
     rows: list[list[Any]] = [
         [_("Digital Skills: dashboard")],
-        [_("Period"), view.period.key],
+        [_("Period"), view.period.key, ", ".join(view.period.months)],
         [_("Area"), area_name(view, site)],
         [_("Mode"), mode_names[view.mode]],
         [_("Generated"), generated.isoformat(timespec="seconds")],
-        [_("“< %(k)s”: fewer than %(k)s people; “×”: hidden so that a small group cannot be worked out") % {"k": k}],
+        [
+            _("Protected estimates: published releases with differential privacy (ε = %(e)s per month).")
+            % {"e": epsilon_text(view.epsilon)}
+        ],
+        [_("“< %(k)s”: fewer than %(k)s, or none") % {"k": k}],
         [],
+        [_("People who finished a check")],
+        [_("Age band"), _("People")],
     ]
-    if view.withheld:
-        rows.append([_("This group is too small to show.")])
-        return rows
-    assert view.participation is not None and view.working_age is not None
-    rows.append([_("People who finished a check")])
-    rows.append([_("Age band"), _("People")])
     for i, band in enumerate(AGE_BANDS):
         rows.append([band, shown(view.participation.row_totals[i], k)])
     rows.append([_("All ages"), shown(view.participation.total, k)])
     rows.append([])
     level_headers = [level_name(level.value) for level in LEVELS]
     for panel in view.topics:
-        title = site.bank.topic(panel.topic_id).title.get(current_language.get())
-        rows.append([title])
+        table = panel.table
+        rows.append([topic_title(panel.topic_id)])
         rows.append([_("Age band"), *level_headers, _("Total"), *(f"{h} (%)" for h in level_headers)])
-        for i, band in enumerate([*AGE_BANDS, _("All ages")]):
-            table = panel.table
-            if i < len(AGE_BANDS):
-                cells, total = table.cells[i], table.row_totals[i]
-                shares = [percent(table.share(i, c)) for c in range(len(LEVELS))]
-            else:
-                cells, total = table.col_totals, table.total
-                shares = [percent(table.col_share(c)) for c in range(len(LEVELS))]
-            rows.append([band, *(shown(c, k) for c in cells), shown(total, k), *shares])
+        for i, row in enumerate(view.level_rows):
+            shares = [percent(table.share(i, c)) for c in range(len(LEVELS))]
+            rows.append([row_name(row), *(shown(c, k) for c in table.cells[i]), shown(table.row_totals[i], k), *shares])
+        shares = [percent(table.col_share(c)) for c in range(len(LEVELS))]
+        rows.append([_("All ages"), *(shown(c, k) for c in table.col_totals), shown(table.total, k), *shares])
         rows.append([])
     rows.append([_("Working-age people (15-64) at Basic or above")])
-    rows.append(
-        [
-            _("Topic"),
-            _("Below Basic"),
-            _("Basic or above"),
-            "%",
-            _("Target %"),
-        ]
-    )
+    rows.append([_("Topic"), _("Below Basic"), _("Basic or above"), "%", _("Target %")])
     for i, topic_id in enumerate(site.bank.topic_ids):
         table = view.working_age
+        cells = table.cells[i]
         rows.append(
             [
-                site.bank.topic(topic_id).title.get(current_language.get()),
-                shown(table.cells[i][0], k),
-                shown(table.cells[i][1], k),
+                topic_title(topic_id),
+                shown(cells[0], k),
+                shown(cells[1], k),
                 percent(table.share(i, 1)),
                 view.working_age_target,
             ]
         )
     rows.append([])
     for trend in view.trends:
-        rows.append([_("Trend") + ": " + site.bank.topic(trend.topic_id).title.get(current_language.get())])
+        rows.append([_("Trend") + ": " + topic_title(trend.topic_id)])
         rows.append([_("Period"), _("Below Basic"), _("Basic or above"), "%"])
         for i, p in enumerate(trend.periods):
-            rows.append(
-                [
-                    p.key,
-                    shown(trend.table.cells[i][0], k),
-                    shown(trend.table.cells[i][1], k),
-                    percent(trend.table.share(i, 1)),
-                ]
-            )
+            cells = trend.table.cells[i]
+            rows.append([p.key, shown(cells[0], k), shown(cells[1], k), percent(trend.table.share(i, 1))])
         rows.append([])
     rows.append([_("The province's targets")])
-    rows.append(
-        [
-            _("Question"),
-            _("Age band"),
-            _("Yes"),
-            _("No"),
-            _("Yes %"),
-            _("Target %"),
-        ]
-    )
+    rows.append([_("Question"), _("Age band"), _("Yes"), _("No"), _("Yes %"), _("Target %")])
     for panel in view.about:
         name = about_name(panel.question)
-        for i, band in enumerate([*AGE_BANDS, _("All ages")]):
-            table = panel.table
-            if i < len(AGE_BANDS):
-                yes, no, share = table.cells[i][0], table.cells[i][1], table.share(i, 0)
-            else:
-                yes, no, share = table.col_totals[0], table.col_totals[1], table.col_share(0)
-            rows.append([name, band, shown(yes, k), shown(no, k), percent(share), panel.target])
+        table = panel.table
+        for i, row in enumerate(view.about_rows):
+            yes, no = table.cells[i]
+            rows.append([name, row_name(row), shown(yes, k), shown(no, k), percent(table.share(i, 0)), panel.target])
+        if len(view.about_rows) > 1:
+            yes, no = table.col_totals
+            rows.append([name, _("All ages"), shown(yes, k), shown(no, k), percent(table.col_share(0)), panel.target])
     return [[neutralise(cell) for cell in row] for row in rows]
 
 
@@ -205,8 +180,9 @@ def xlsx_response(view: DashboardView, site: Site, generated: dt.datetime) -> Re
     )
 
 
-def table_json(table: ProtectedTable, k: int) -> dict[str, Any]:
+def table_json(table: ReleasedTable, k: int, rows: Sequence[str]) -> dict[str, Any]:
     return {
+        "rows": list(rows),
         "cells": [[shown(c, k) for c in row] for row in table.cells],
         "row_totals": [shown(c, k) for c in table.row_totals],
         "column_totals": [shown(c, k) for c in table.col_totals],
@@ -215,31 +191,27 @@ def table_json(table: ProtectedTable, k: int) -> dict[str, Any]:
 
 
 def view_json(view: DashboardView, site: Site, generated: dt.datetime) -> dict[str, Any]:
-    k = site.settings.small_group_k
-    data: dict[str, Any] = {
+    k = view.k
+    topic_ids = list(site.bank.topic_ids)
+    return {
         "period": view.period.key,
+        "months": list(view.period.months),
         "area": view.area or "province",
         "mode": view.mode,
         "generated": generated.isoformat(timespec="seconds"),
-        "small_group_k": k,
-        "withheld": view.withheld,
-        "age_bands": list(AGE_BANDS),
+        "protection": {
+            "mechanism": "discrete Laplace (OpenDP), differential privacy per attempt",
+            "epsilon_per_month": round(view.epsilon, 4),
+            "display_threshold": k,
+            "released": [c.isoformat(timespec="seconds") for c in view.computed],
+        },
         "levels": [level.value for level in LEVELS],
+        "participation": table_json(view.participation, k, AGE_BANDS),
+        "topics": [{"topic": p.topic_id, **table_json(p.table, k, view.level_rows)} for p in view.topics],
+        "working_age_basic": {"target_percent": view.working_age_target, **table_json(view.working_age, k, topic_ids)},
+        "trends": [{"topic": t.topic_id, **table_json(t.table, k, [p.key for p in t.periods])} for t in view.trends],
+        "targets": [
+            {"question": a.question, "target_percent": a.target, **table_json(a.table, k, view.about_rows)}
+            for a in view.about
+        ],
     }
-    if view.withheld:
-        return data
-    assert view.participation is not None and view.working_age is not None
-    data["participation"] = table_json(view.participation, k)
-    data["topics"] = [{"topic": p.topic_id, **table_json(p.table, k)} for p in view.topics]
-    data["working_age_basic"] = {
-        "topics": list(site.bank.topic_ids),
-        "target_percent": view.working_age_target,
-        **table_json(view.working_age, k),
-    }
-    data["trends"] = [
-        {"topic": t.topic_id, "periods": [p.key for p in t.periods], **table_json(t.table, k)} for t in view.trends
-    ]
-    data["targets"] = [
-        {"question": a.question, "target_percent": a.target, **table_json(a.table, k)} for a in view.about
-    ]
-    return data

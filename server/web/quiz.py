@@ -23,6 +23,7 @@ from ..domain.draw import FULL_CHECK, draw, scopes
 from ..domain.scoring import check_choice, score
 from ..domain.staff import StaffUser
 from ..domain.text import nfc
+from . import bursts
 from .errors import NoAttempt
 from .pages import render
 from .site import Site
@@ -105,6 +106,8 @@ async def start_attempt(request: Request, site: Site, *, guide: StaffUser | None
     # A finished attempt on this device becomes the "previous" one: the draw avoids its questions and the results
     # show its levels beside the new ones. Not in a guided session: the device's last person was someone else.
     previous = earlier if earlier is not None and earlier.is_finished and guide is None else None
+    if guide is None:
+        await bursts.limit_new_attempt(request, site)  # over ATTEMPTS_PER_HOUR -> 429 page
     attempt = await _create(site, choice, previous, guide)
     response = Redirect(path="/quiz", status_code=303)
     response.set_cookie(
@@ -203,9 +206,10 @@ async def answer(request: Request, site: NamedDependency[Site]) -> Template | Re
             score(question, choice),
             _now(),
             lambda done: done.results(site.bank),
-            lambda question_id: site.bank.question(question_id).topic_id,
             submission_id,
         )
+        if attempt.is_finished:  # this request finished it: it was unfinished before (check_can_answer)
+            await bursts.watch_finished(request, site, attempt)
     if request.headers.get("hx-request") == "true":
         if attempt.is_finished:
             return ClientRedirect(redirect_to="/results")

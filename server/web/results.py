@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import segno
-from litestar import Request, get, post
+from litestar import HttpMethod, Request, get, post, route
 from litestar.di import NamedDependency
-from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from ..db import attempts as db
 from ..domain.attempt import Attempt, PastLevels
 from ..domain.codes import format_code, normalize_code
-from ..domain.content import ContentError
 from ..domain.dashboard import ABOUT_QUESTIONS
 from ..domain.scoring import recommend
 from .errors import PageError
@@ -21,18 +19,9 @@ from .quiz import require_attempt
 from .site import Site
 
 
-def _topic_of(site: Site):  # type: ignore[no-untyped-def]
-    def topic_of(question_id: str) -> str | None:
-        try:
-            return site.bank.question(question_id).topic_id
-        except ContentError:  # a question since removed from the bank
-            return None
-
-    return topic_of
-
-
 def code_url(request: Request, code: str) -> str:
-    return f"{str(request.base_url).rstrip('/')}/code?c={format_code(code)}"
+    """The QR's link: the code rides in the fragment, which browsers never send to the server."""
+    return f"{str(request.base_url).rstrip('/')}/code#{format_code(code)}"
 
 
 def qr_svg(data: str) -> str:
@@ -130,12 +119,15 @@ async def compare(request: Request, site: NamedDependency[Site]) -> Template | R
     return Redirect(path="/results", status_code=303)
 
 
-@get("/code", name="code")
-async def code_lookup(request: Request, site: NamedDependency[Site], c: FromQuery[str | None] = None) -> Template:
-    """Shows the levels behind a result code (typed, or from the QR on a result card)."""
-    if c is None:
+@route("/code", http_method=[HttpMethod.GET, HttpMethod.POST], name="code")
+async def code_lookup(request: Request, site: NamedDependency[Site]) -> Template:
+    """GET shows the form; POST shows the levels behind the code typed in it (or read from the fragment of the QR's
+    link, `/code#ABCD-2345`, by static/js/code-from-fragment.js). A query string is ignored: a code in a URL would
+    end up in logs and histories, a fragment or a form body does not."""
+    if request.method != HttpMethod.POST:
         return render(request, "results/code.html", private=True, past=None, error=False, typed="")
-    code = normalize_code(c)
+    typed = str((await request.form()).get("code", ""))
+    code = normalize_code(typed)
     attempt_id = await db.attempt_id_by_code(code) if code else None
     past = await db.past_levels(attempt_id) if attempt_id else None
     return render(
@@ -145,9 +137,8 @@ async def code_lookup(request: Request, site: NamedDependency[Site], c: FromQuer
         private=True,
         past=past,
         error=past is None,
-        typed=c[:20],
+        typed=typed[:20],
         topics=site.bank.topics,
-        qr=qr_svg(code_url(request, past.result_code)) if past else None,
         code=format_code(past.result_code) if past else None,
     )
 
@@ -157,7 +148,7 @@ async def delete_result(request: Request, site: NamedDependency[Site]) -> Templa
     """Erases a result for good; the code is the only key, as for viewing it."""
     form = await request.form()
     code = normalize_code(str(form.get("code", "")))
-    if code is None or form.get("confirm") != "yes" or not await db.delete_by_code(site.engine, code, _topic_of(site)):
+    if code is None or form.get("confirm") != "yes" or not await db.delete_by_code(site.engine, code):
         return render(
             request,
             "results/code.html",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from litestar.datastructures import State
+from litestar.stores.base import Store
 from piccolo.engine.base import Engine
 
 from ..domain.areas import Province
@@ -13,6 +14,7 @@ from ..domain.dashboard import Targets
 from ..domain.passwords import PasswordPolicy
 from ..hashing import Hasher
 from ..settings import Settings
+from .releases import ReleaseShelf
 from .staff_sessions import LoginThrottle, StaffSessions
 
 
@@ -28,6 +30,8 @@ class Site:
     throttle: LoginThrottle
     targets: Targets
     static_hashes: dict[str, str]
+    releases: ReleaseShelf  # the published releases this process has read
+    store: Store  # memory, or Redis when REDIS_URL is set: short-lived counters shared by the app's processes
 
     def cookie_name(self, name: str) -> str:
         """Over HTTPS, `__Host-` binds a cookie to this host and path / and demands Secure."""

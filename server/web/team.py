@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
-from ..db import team as team_db
 from ..domain.staff import Role, StaffUser
 from ..domain.team import summarise
 from .account import requires
@@ -30,8 +27,10 @@ class TeamController(Controller):
         staff: NamedDependency[StaffUser],
         ready: FromQuery[bool] = False,
     ) -> Template:
+        periods = (await site.releases.periods())[:12]  # the last twelve released months
+        releases = await site.releases.get(periods)
         summary = summarise(
-            await team_db.guided_finished(staff.id), await team_db.guided_levels(staff.id), dt.datetime.now(dt.UTC)
+            [releases[p] for p in periods], staff.id, staff.area, site.bank.topic_ids, site.settings.small_group_k
         )
         commune = site.province.commune(staff.area) if staff.area else None
         return render(
@@ -42,6 +41,7 @@ class TeamController(Controller):
             commune=commune,
             topics=site.bank.topics,
             ready=ready,
+            k=site.settings.small_group_k,
         )
 
     @get("/guided", name="guided_start")

@@ -48,6 +48,11 @@ def date(value) -> str:  # type: ignore[no-untyped-def]
     return format_date(value, format="medium", locale=LOCALES[current_language.get()])
 
 
+def epsilon_text(epsilon: float) -> str:
+    """A privacy loss as people read it: 1, 0.5, 1.25."""
+    return f"{epsilon:.2f}".rstrip("0").rstrip(".")
+
+
 def period_label(period) -> str:  # type: ignore[no-untyped-def]
     """A fixed period in the person's language: "tháng 11, 2026" / "November 2026", "Quý 4/2026", "2026"."""
     from .i18n import gettext
@@ -75,6 +80,8 @@ def build_environment(templates_dir: Path, static_hashes: dict[str, str], catalo
         """The content-hashed URL of a static file (see web/static.py)."""
         return f"/static/{hashed_name(path, static_hashes[path])}"
 
-    env.filters.update(t=localise, lesson_body=lesson_body, number=number, date=date, period=period_label)
+    env.filters.update(
+        t=localise, lesson_body=lesson_body, number=number, date=date, period=period_label, epsilon=epsilon_text
+    )
     env.globals.update(static=static, LEVELS=LEVELS)
     return env

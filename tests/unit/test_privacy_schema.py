@@ -32,14 +32,14 @@ ALLOWED = {
         "mode",
         "guided_by",  # the staff member who guided, for their own counts; never the person
         "guide_area",
+        "burst",  # a flag admins may exclude from the next release; never the client's address
     },
     "answer": {"id", "attempt", "question_id", "choice", "points", "answered_at", "submission_id"},
     "topic_result": {"id", "attempt", "topic_id", "level", "points", "possible"},
     "about_answer": {"id", "attempt", "question", "answer"},
-    "month_attempts": {"id", "month", "commune", "age_band", "mode", "n"},
-    "month_levels": {"id", "month", "commune", "age_band", "mode", "topic_id", "level", "n"},
-    "month_about": {"id", "month", "commune", "age_band", "mode", "question", "answer", "n"},
-    "item_stats": {"id", "question_id", "age_band", "n", "n_right", "sum_score", "sum_score_sq", "sum_score_right"},
+    "burst_flag": {"id", "kind", "commune", "day", "attempts", "excluded", "created_at"},
+    "release": {"id", "period", "computed_at", "mechanism", "epsilon", "library", "parameters", "tables"},
+    "release_claim": {"id", "period", "claimed_at"},
     "api_token": {"id", "user", "token_hash", "label", "created_at", "revoked"},
 }
 IDENTIFYING = ("name", "phone", "email", "mail", "ip", "address", "birth", "device", "agent", "fingerprint")

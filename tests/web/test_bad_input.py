@@ -168,12 +168,10 @@ def test_an_unknown_page_is_a_clear_404(client):
 
 @pytest.mark.parametrize("code", ["", "ZZZZ-ZZZZ", "<script>alert(1)</script>", "x" * 500])
 def test_a_wrong_result_code_gets_a_clear_message(client, code):
-    response = client.get("/code", params={"c": code})
-    assert response.status_code in (200, 404)
-    if code:
-        assert response.status_code == 404
-        assert "Không tìm thấy bài kiểm tra đã hoàn thành với mã này" in response.text
-        assert "<script>alert" not in response.text
+    response = client.post("/code", data={"_csrf_token": csrf_token(client, "/code"), "code": code})
+    assert response.status_code == 404
+    assert "Không tìm thấy bài kiểm tra đã hoàn thành với mã này" in response.text
+    assert "<script>alert" not in response.text
 
 
 def test_an_unknown_language_is_refused(client):

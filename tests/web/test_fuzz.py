@@ -39,6 +39,7 @@ ROUTES = [
     "/quiz/answer",
     "/results/compare",
     "/results/about",
+    "/code",
     "/code/delete",
     "/language",
     "/login",

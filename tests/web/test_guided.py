@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .helpers import csrf_token, current_question, finish, right_options, wrong_options
+from .helpers import csrf_token, current_question, finish, right_options
 from .staff import COMMUNE_A, log_in
 
 
@@ -71,21 +71,6 @@ def test_next_person_clears_the_previous_persons_attempt(client, personas, bank)
     assert client.get("/quiz").status_code == 404
     assert "Sẵn sàng cho người tiếp theo" in client.get("/team?ready=true").text
     assert client.get("/team").status_code == 200  # the team member is still logged in
-
-
-def test_the_team_page_counts_sessions_and_levels_never_people(client, personas, bank):
-    team = personas["team_b"]
-    log_in(client, team.username, team.password)
-    before = int(re.search(r"Tổng cộng (\d+) phiên", client.get("/team").text).group(1))
-    for pick in (right_options, wrong_options):
-        start_guided(client, commune="", scope=bank.topics[0].id)
-        finish(client, bank, pick)
-        client.post("/team/guided/next", data={"_csrf_token": csrf_token(client, "/team")})
-    page = client.get("/team").text
-    assert f"Tổng cộng {before + 2} phiên" in page
-    # Today's row counts both sessions; the levels table counts people per level, no codes or answers.
-    assert re.search(r"<tr><th scope=\"row\">[^<]+</th><td>([2-9]|\d\d+)</td></tr>", page)
-    assert not re.search(r"[A-Z2-9]{4}-[A-Z2-9]{4}", page)
 
 
 def test_a_guided_attempt_does_not_take_the_previous_persons_as_its_previous(client, personas, bank):

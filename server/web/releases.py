@@ -1,0 +1,45 @@
+"""Releases as the web app reads them, and the app's own publishing of due releases.
+
+Releases never change once stored, so each process keeps those it has read; only the list of published months
+is asked of the database on each request (one small query)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Iterable
+
+from ..db import releases as db
+from ..domain.release import Release
+
+log = logging.getLogger("kynangso.release")
+CHECK_EVERY_SECONDS = 3600
+
+
+class ReleaseShelf:
+    def __init__(self) -> None:
+        self._loaded: dict[str, Release] = {}
+
+    async def periods(self) -> list[str]:
+        """Released months, newest first."""
+        return await db.published_periods()
+
+    async def get(self, periods: Iterable[str]) -> dict[str, Release]:
+        wanted = set(periods)
+        for period in wanted - self._loaded.keys():
+            release = await db.load(period)
+            if release is not None:
+                self._loaded[period] = release
+        return {p: self._loaded[p] for p in wanted if p in self._loaded}
+
+
+async def keep_publishing(publish_due) -> None:  # type: ignore[no-untyped-def]
+    """Publishes due releases at start-up and then every hour, for as long as the app runs. Several processes may
+    run this: the lease in the database lets exactly one compute each month."""
+    while True:
+        try:
+            await publish_due(dt.datetime.now(dt.UTC))
+        except Exception:  # noqa: BLE001 - a failed attempt is logged and tried again in an hour
+            log.exception("publishing due releases failed")
+        await asyncio.sleep(CHECK_EVERY_SECONDS)
