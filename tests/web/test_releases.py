@@ -5,6 +5,7 @@ even from two processes; finished attempts keep no time finer than the day."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 import sys
 
@@ -240,3 +241,28 @@ def test_two_processes_publish_a_month_exactly_once(fresh_database, settings, ba
     assert stored == distinct == len(published)
     again = cli(url, "release", "--period", published[0].split()[-1])
     assert again.returncode == 1 and "is published already" in again.stderr
+
+
+def test_a_burst_an_admin_excluded_is_left_out_of_the_release(fresh_database, settings, bank):
+    import dataclasses
+
+    url = fresh_database()
+    make_staff(url, "admin", "quantri")
+    app = app_on(url, dataclasses.replace(settings, burst_client_per_hour=3), bank)
+    with client_of(app) as citizen:
+        journeys(citizen, bank, 12, band="65+")  # one client finishing far more checks than a person does
+    with client_of(app, "quantri") as admin:
+        page = admin.get("/admin/flags").text
+        flag_id = int(re.search(r"/admin/flags/(\d+)/exclude", page).group(1))
+        form = {"_csrf_token": csrf_token(admin, "/admin/flags")}
+        assert admin.post(f"/admin/flags/{flag_id}/exclude", data=form, follow_redirects=False).status_code == 303
+        counted = admin.blocking_portal.call(releases_db.records_for, THIS_MONTH)
+        assert publish(admin, next_month_closed()) == [THIS_MONTH]
+
+    async def attempts() -> tuple[int, int]:
+        a = tables.Attempt
+        return await a.count().where(a.finished_at.is_not_null()), await a.count().where(a.burst == flag_id)
+
+    finished, flagged = run_async(attempts())
+    assert flagged > 3
+    assert len(counted) == finished - flagged  # what the release is built from leaves the burst out
