@@ -200,13 +200,28 @@ def _serve(host: str | None, port: int | None, workers: int | None) -> int:
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
+    count = workers or settings.workers
+    if count > 1 and not settings.redis_url:
+        print(
+            f"error: {count} workers need REDIS_URL: staff sessions, login throttling and rate limits live in each "
+            "process's memory otherwise, and officials would be logged out at random. Set REDIS_URL=redis://... or "
+            "run one worker.",
+            file=sys.stderr,
+        )
+        return 2
     _migrate()  # once, here, not in every worker
+    if count > 1:
+        import os
+
+        from .process import SUPERVISOR
+
+        os.environ[SUPERVISOR] = str(os.getpid())
     uvicorn.run(
         "server.app:app_from_env",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
-        workers=workers or settings.workers,
+        workers=count,
         proxy_headers=settings.https,
         server_header=False,
         access_log=False,  # it holds client addresses and query strings; server/web/requestlog.py logs instead

@@ -31,6 +31,7 @@ from .hashing import Hasher, password_policy
 from .publishing import publish_due
 from .settings import Settings
 from .web import account, admin, api, dashboard, errors, general, lessons, offline, preview, quiz, results, static, team
+from .web.assets import COMPRESS_FROM_BYTES, StaticFiles
 from .web.i18n import LANGUAGE_COOKIE, Catalogs, current_language, pick_language
 from .web.releases import ReleaseShelf, keep_publishing
 from .web.requestlog import RequestLog
@@ -83,6 +84,7 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
         throttle=LoginThrottle(store, settings.secret_key),
         targets=load_targets(settings.targets_file),
         static_hashes=static_hashes,
+        static=StaticFiles(settings.static_dir, static_hashes),
         store=store,
         releases=ReleaseShelf(),
     )
@@ -173,7 +175,16 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
         },  # type: ignore[arg-type]
         lifespan=[lifespan],
         request_max_body_size=settings.max_body_bytes,
-        compression_config=CompressionConfig(backend="brotli", brotli_gzip_fallback=True, minimum_size=500),
+        # Pages are compressed as they go (small window and quality: a brotli compressor at its defaults holds
+        # megabytes per response, which 64 at once turn into a gigabyte); static files come compressed already.
+        compression_config=CompressionConfig(
+            backend="brotli",
+            brotli_gzip_fallback=True,
+            minimum_size=COMPRESS_FROM_BYTES,
+            brotli_quality=4,
+            brotli_lgwin=18,
+            exclude=["/static"],
+        ),
         include_in_schema=False,  # only the JSON API is documented
         openapi_config=OpenAPIConfig(
             title="Kỹ Năng Số API",
@@ -190,8 +201,10 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
 
 def app_from_env() -> Litestar:
     """The factory the ASGI server calls in each worker process (`uvicorn --factory`)."""
+    from .process import die_with_supervisor
     from .settings import from_env
 
+    die_with_supervisor()
     settings = from_env()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     return create_app(settings)

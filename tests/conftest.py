@@ -204,16 +204,17 @@ def live_server_and_log(database_url: str, tmp_path_factory: pytest.TempPathFact
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        deadline = time.monotonic() + 60  # a loaded machine takes a while to import, migrate and load content
+        while True:
             try:
                 urllib.request.urlopen(f"{url}/healthz", timeout=1)  # noqa: S310 - our own loopback server
                 break
             except OSError:
                 if process.poll() is not None:
                     raise RuntimeError(f"server exited: {log.read_text()}") from None
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"server did not start: {log.read_text()}") from None
                 time.sleep(0.1)
-        else:
-            raise RuntimeError(f"server did not start: {log.read_text()}")
         yield url, log
     finally:
         process.terminate()

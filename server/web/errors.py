@@ -4,12 +4,14 @@ Handlers raise these exceptions; `handlers` maps them (and Litestar's own) to pa
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, PermissionDeniedException, ValidationException
 from litestar.response import Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from ..db.engine import WriteBusy
 from ..domain.attempt import AttemptFinished, QuestionNotInAttempt
 from ..domain.bursts import FlagReleased
 from ..domain.content import ContentError
@@ -101,6 +103,21 @@ def on_http_error(request: Request, exc: HTTPException) -> Response:
     return _page(request, kind, exc.status_code)  # type: ignore[return-value]
 
 
+RETRY_AFTER_SECONDS = 5
+
+
+def on_write_busy(request: Request, exc: Exception) -> Response:
+    """A write that could not get its turn (the database is overloaded): "try again", and nothing saved is lost,
+    since the write was refused whole (its transaction never began or was rolled back)."""
+    if isinstance(exc, sqlite3.OperationalError) and "locked" not in str(exc) and "busy" not in str(exc):
+        return on_unexpected(request, exc)
+    log.warning("write refused as busy on %s %s", request.method, loggable_path(request.scope))
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if request.url.path.startswith("/api/"):
+        return Response({"error": "busy", "status": 503}, status_code=503, headers=headers)
+    return _page(request, "busy", 503, headers)  # type: ignore[return-value]
+
+
 def on_unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, loggable_path(request.scope), exc_info=exc)
     try:
@@ -117,5 +134,7 @@ handlers = {
     ContentError: on_domain_error,
     FlagReleased: on_domain_error,
     HTTPException: on_http_error,
+    WriteBusy: on_write_busy,
+    sqlite3.OperationalError: on_write_busy,
     Exception: on_unexpected,
 }

@@ -14,6 +14,7 @@ from ..domain.dashboard import Targets
 from ..domain.passwords import PasswordPolicy
 from ..hashing import Hasher
 from ..settings import Settings
+from .assets import StaticFiles
 from .releases import ReleaseShelf
 from .staff_sessions import LoginThrottle, StaffSessions
 
@@ -30,6 +31,7 @@ class Site:
     throttle: LoginThrottle
     targets: Targets
     static_hashes: dict[str, str]
+    static: StaticFiles  # the static files, read and compressed once per process
     releases: ReleaseShelf  # the published releases this process has read
     store: Store  # memory, or Redis when REDIS_URL is set: short-lived counters shared by the app's processes
 

@@ -8,15 +8,16 @@ import hashlib
 import mimetypes
 from pathlib import Path
 
-from litestar import Request, get
+from litestar import Request, Response, get
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from litestar.response import File
 
+from .assets import accepted_encoding
 from .site import Site
 
 YEAR = 365 * 24 * 3600
+
 mimetypes.add_type("application/manifest+json", ".webmanifest")
 mimetypes.add_type("image/svg+xml", ".svg")
 mimetypes.add_type("text/javascript", ".js")
@@ -51,15 +52,16 @@ def unhashed(path: str, hashes: dict[str, str]) -> tuple[str, bool]:
 
 
 @get("/static/{path:path}", name="static", cache=False, include_in_schema=False)
-async def static_file(request: Request, site: NamedDependency[Site], path: FromPath[str]) -> File:
+async def static_file(request: Request, site: NamedDependency[Site], path: FromPath[str]) -> Response:
     relative, immutable = unhashed(path.lstrip("/"), site.static_hashes)
     if relative not in site.static_hashes:  # only files that existed at startup: no traversal, no surprises
         raise NotFoundException()
     cache = f"public, max-age={YEAR}, immutable" if immutable else "public, max-age=3600"
-    media_type = mimetypes.guess_type(relative)[0] or "application/octet-stream"
-    return File(
-        path=site.settings.static_dir / relative,
-        media_type=media_type,
-        content_disposition_type="inline",
-        headers={"Cache-Control": cache},
-    )
+    static = site.static.get(relative)
+    headers = {"Cache-Control": cache, "ETag": static.etag, "Vary": "Accept-Encoding"}
+    if static.etag in request.headers.get("if-none-match", ""):
+        return Response(b"", status_code=304, headers=headers)
+    body, encoding = static.variant(accepted_encoding(request.headers.get("accept-encoding", "")))
+    if encoding:
+        headers["Content-Encoding"] = encoding
+    return Response(body, media_type=static.media_type, headers=headers)

@@ -113,6 +113,9 @@ class Server:
             "APP_ENV": "test",
             "RATE_LIMIT_PER_MINUTE": "100000",
             "RELEASE": release,
+            "AUTO_RELEASE": "false",
+            "ATTEMPTS_PER_HOUR": "100000",
+            "BURST_CLIENT_PER_HOUR": "100000",
             "ARGON2_MEMORY_KIB": str(ARGON2_TEST_MEMORY_KIB),
             "ARGON2_TIME_COST": "1",
         }
@@ -123,11 +126,14 @@ class Server:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        for _ in range(100):
+        deadline = time.monotonic() + 60  # a loaded machine takes a while to import, migrate and load content
+        while time.monotonic() < deadline:
             try:
                 urllib.request.urlopen(f"{self.url}/healthz", timeout=1)  # noqa: S310 - our own loopback server
                 return
             except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError("server exited") from None
                 time.sleep(0.1)
         raise RuntimeError("server did not start")
 

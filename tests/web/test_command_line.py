@@ -70,3 +70,59 @@ def test_migrate_creates_the_sqlite_file_in_wal_mode(tmp_path):
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"attempt", "answer", "topic_result"} <= tables
     assert run("migrate", DATABASE_URL=f"sqlite:///{db}").returncode == 0  # a second run changes nothing
+
+
+def test_several_workers_without_a_shared_store_are_refused(database_url):
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    result = subprocess.run(
+        [sys.executable, "-m", "server", "serve", "--workers", "2", "--port", "1"],
+        cwd=ROOT,
+        env={**env, "DATABASE_URL": database_url, "APP_ENV": "development"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "2 workers need REDIS_URL" in result.stderr
+
+
+def test_killing_the_supervisor_stops_its_workers_so_the_port_is_free(database_url, redis_url):
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    import pytest
+
+    if not redis_url:
+        pytest.skip("several workers need the shared Redis store (the PostgreSQL pass of CI has one)")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "APP_ENV": "development"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "server", "serve", "--workers", "2", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120  # generous: a loaded machine starts two workers slowly
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)  # noqa: S310 - loopback
+            break
+        except OSError:
+            assert time.monotonic() < deadline and server.poll() is None, "the server did not start"
+            time.sleep(0.2)
+    server.send_signal(signal.SIGKILL)
+    server.wait(timeout=10)
+    deadline = time.monotonic() + 90  # a worker stops gracefully: up to 10 s for open connections, more if loaded
+    while True:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+                break  # nobody holds the port: the workers stopped with their supervisor
+            except OSError:
+                assert time.monotonic() < deadline, "the workers went on holding the port"
+                time.sleep(0.2)

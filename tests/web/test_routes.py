@@ -131,3 +131,28 @@ def test_there_is_no_preview_in_production(app, settings, bank):
     production = create_app(replace(settings, environment="production"), bank=bank)
     with TestClient(app=production) as c:
         assert c.get(f"/preview/{bank.topics[0].questions[0].id}").status_code == 404
+
+
+def test_a_static_file_answers_a_conditional_request_with_304(client):
+    css_url = re.search(r'href="(/static/css/app\.[0-9a-f]{10}\.css)"', client.get("/").text).group(1)
+    first = client.get(css_url, headers={"Accept-Encoding": "br"})
+    assert first.headers["etag"] and first.headers["content-encoding"] == "br"
+    again = client.get(css_url, headers={"If-None-Match": first.headers["etag"], "Accept-Encoding": "br"})
+    assert again.status_code == 304 and again.content == b""
+    other = client.get(css_url, headers={"If-None-Match": '"0000000000"'})
+    assert other.status_code == 200 and other.content == first.content  # httpx decodes: the same CSS
+
+
+def test_small_responses_are_not_compressed(client):
+    card_css = client.get("/static/css/card.css", headers={"Accept-Encoding": "br, gzip"})  # under 1 KB
+    assert card_css.status_code == 200 and "content-encoding" not in card_css.headers
+    healthz = client.get("/healthz", headers={"Accept-Encoding": "br, gzip"})
+    assert healthz.status_code == 200 and "content-encoding" not in healthz.headers
+
+
+def test_a_refused_encoding_is_not_used(client):
+    htmx = re.search(r'src="(/static/vendor/[^"]+)"', client.get("/").text).group(1)
+    response = client.get(htmx, headers={"Accept-Encoding": "br;q=0, gzip"})
+    assert response.headers["content-encoding"] == "gzip"
+    plain = client.get(htmx, headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
