@@ -82,11 +82,21 @@ async def create_attempt(
 
 
 async def attempt_by_public_id(public_id: str) -> Attempt | None:
-    row = await tables.Attempt.select().where(tables.Attempt.public_id == public_id).first()
-    if row is None:
+    """The attempt and its answers in one statement: one snapshot, so a reader never sees an attempt that has all
+    its answers but is not yet finished (two queries could fall either side of the finishing commit)."""
+    rows = await tables.Attempt.raw(
+        "SELECT a.*, n.question_id AS answer_question, n.choice AS answer_choice, n.points AS answer_points "
+        "FROM attempt a LEFT JOIN answer n ON n.attempt = a.id WHERE a.public_id = {}",
+        public_id,
+    )
+    if not rows:
         return None
-    answers = await tables.Answer.select().where(tables.Answer.attempt == row["id"])
-    return _attempt_from_row(row, answers)
+    answers = [
+        {"question_id": r["answer_question"], "choice": r["answer_choice"], "points": r["answer_points"]}
+        for r in rows
+        if r["answer_question"] is not None
+    ]
+    return _attempt_from_row(rows[0], answers)
 
 
 async def attempt_id_by_code(result_code: str) -> int | None:
