@@ -128,7 +128,8 @@ async def record_answer(
     results_when_complete: Callable[[Attempt], Sequence[TopicResult]],
     submission_id: str | None = None,
 ) -> Attempt:
-    """Stores one answer; a second answer to the same question is ignored (the first one stands). When this answer
+    """Stores one answer; a second answer to the same question is ignored (the first one stands), and so is a
+    submission whose idempotency key is stored already (the offline queue's replay), whatever it says. When this answer
     completes the attempt, finishes it in the same transaction with the results `results_when_complete` gives, and
     coarsens every time it holds to the day: a finished attempt keeps no time finer than that."""
     async with write_transaction(engine):
@@ -139,8 +140,9 @@ async def record_answer(
                 choice=_choice_text(choice),
                 points=points,
                 answered_at=now,
+                submission_id=submission_id,
             )
-        ).on_conflict(target=(tables.Answer.attempt, tables.Answer.question_id), action="DO NOTHING")
+        ).on_conflict(action="DO NOTHING")  # a second answer to the question, or a replayed submission
         current = await attempt_by_public_id(attempt.public_id)
         assert current is not None
         if current.next_question_id is None and not current.is_finished:

@@ -73,3 +73,29 @@ def test_a_submission_replayed_three_times_is_stored_once(client, bank):
     assert "Câu 2/8" in client.get("/quiz").text
     finish(client, bank)
     assert client.get("/results").text.count('<li class="right">') == 8
+
+
+def test_a_replayed_submission_keeps_its_key_and_a_conflicting_replay_changes_nothing(client, bank):
+    from server.db import tables
+
+    start(client, scope=bank.topics[0].id)
+    page = client.get("/quiz").text
+    question = current_question(client, bank)
+    key = SUBMISSION.search(page).group(1)
+    data = {
+        "_csrf_token": csrf_token(client, "/quiz"),
+        "question": question.id,
+        "option": right_options(question),
+        "submission": key,
+    }
+    assert client.post("/quiz/answer", data=data, follow_redirects=False).status_code == 303
+    second = current_question(client, bank)
+    # The same key again, now claiming to answer the next question wrongly: the original outcome stands.
+    replay = {**data, "question": second.id, "option": [sorted(second.option_ids - second.correct_ids)[0]]}
+    assert client.post("/quiz/answer", data=replay, follow_redirects=False).status_code == 303
+    assert "Câu 2/8" in client.get("/quiz").text
+
+    async def stored() -> list[dict]:
+        return await tables.Answer.select(tables.Answer.question_id).where(tables.Answer.submission_id == key)
+
+    assert client.blocking_portal.call(stored) == [{"question_id": question.id}]
