@@ -93,14 +93,15 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         db_engine.bind(engine)
         await db_engine.start(engine)
-        publisher = None
+        publisher, stop = None, asyncio.Event()
         if settings.auto_release:
             due = functools.partial(publish_due, settings, bank, site.province)
-            publisher = asyncio.create_task(keep_publishing(due))
+            publisher = asyncio.create_task(keep_publishing(due, stop))
         try:
             yield
         finally:
             if publisher is not None:
+                stop.set()
                 publisher.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await publisher

@@ -108,8 +108,12 @@ class SerialTransaction(SQLiteTransaction):
         self._shared = engine.shared()
         if self._shared:
             assert engine._write_lock is not None and engine._writer is not None
+            # asyncio.timeout, not wait_for: on Python 3.11, wait_for loses a cancellation that arrives as the lock
+            # is granted (the task then runs on as if never cancelled, and a shutdown waiting for it hangs), and
+            # can leave the lock held by no one when its timeout races the grant.
             try:
-                await asyncio.wait_for(engine._write_lock.acquire(), WRITE_WAIT_SECONDS)
+                async with asyncio.timeout(WRITE_WAIT_SECONDS):
+                    await engine._write_lock.acquire()
             except TimeoutError:
                 raise WriteBusy from None
             self.connection = engine._writer

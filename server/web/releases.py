@@ -6,6 +6,7 @@ is asked of the database on each request (one small query)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 from collections.abc import Iterable
@@ -34,12 +35,15 @@ class ReleaseShelf:
         return {p: self._loaded[p] for p in wanted if p in self._loaded}
 
 
-async def keep_publishing(publish_due) -> None:  # type: ignore[no-untyped-def]
-    """Publishes due releases at start-up and then every hour, for as long as the app runs. Several processes may
-    run this: the lease in the database lets exactly one compute each month."""
-    while True:
+async def keep_publishing(publish_due, stop: asyncio.Event) -> None:  # type: ignore[no-untyped-def]
+    """Publishes due releases at start-up and then every hour, until `stop` is set. Several processes may run this:
+    the lease in the database lets exactly one compute each month. The app stops it with the event (and a cancel
+    for a publication under way), so a shutdown never waits for the hour to pass."""
+    while not stop.is_set():
         try:
             await publish_due(dt.datetime.now(dt.UTC))
         except Exception:  # noqa: BLE001 - a failed attempt is logged and tried again in an hour
             log.exception("publishing due releases failed")
-        await asyncio.sleep(CHECK_EVERY_SECONDS)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(CHECK_EVERY_SECONDS):
+                await stop.wait()

@@ -8,6 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
+from ..conftest import run_async
+
 CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
 QUESTION = re.compile(r'name="question" value="([^"]+)"')
 
@@ -73,7 +75,7 @@ def test_fifty_citizens_answering_at_once_on_one_process_all_succeed_and_count_o
     async def everyone() -> list[list[int]]:
         return await asyncio.gather(*(citizen() for _ in range(50)))
 
-    journeys = asyncio.run(everyone())
+    journeys = run_async(everyone())
     assert [code for journey in journeys for code in journey if code >= 500] == []
     assert all(journey[-1] == 200 for journey in journeys)  # every journey reached its results
 
