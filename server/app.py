@@ -11,10 +11,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from litestar import Litestar, Request
-from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
-from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -31,8 +29,10 @@ from .hashing import Hasher, password_policy
 from .publishing import publish_due
 from .settings import Settings
 from .web import account, admin, api, dashboard, errors, general, lessons, offline, preview, quiz, results, static, team
-from .web.assets import COMPRESS_FROM_BYTES, StaticFiles
+from .web.assets import StaticFiles
+from .web.compression import PageCompression
 from .web.i18n import LANGUAGE_COOKIE, Catalogs, current_language, pick_language
+from .web.ratelimit import RequestLimit, RequestLimitMiddleware
 from .web.releases import ReleaseShelf, keep_publishing
 from .web.requestlog import RequestLog
 from .web.security import check_origin, security_headers
@@ -89,10 +89,13 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
         releases=ReleaseShelf(),
     )
 
+    request_limit = RequestLimit(settings.anonymous_rate_per_minute, settings.redis_url)
+
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         db_engine.bind(engine)
         await db_engine.start(engine)
+        await request_limit.open()
         publisher, stop = None, asyncio.Event()
         if settings.auto_release:
             due = functools.partial(publish_due, settings, bank, site.province)
@@ -105,6 +108,7 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
                 publisher.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await publisher
+            await request_limit.close()
             await db_engine.stop(engine)
 
     async def before_request(request: Request) -> None:
@@ -150,7 +154,6 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
             "site": Provide(provide_site, sync_to_thread=False),
             "staff": Provide(account.provide_staff, sync_to_thread=False),
         },
-        stores={"rate_limit": store},
         template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(jinja)),
         plugins=[HTMXPlugin()],
         request_class=HTMXRequest,
@@ -163,11 +166,9 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
             exclude=["/static", "/healthz"],
         ),
         before_send=[security_headers(https=settings.https)],
-        middleware=[
-            RateLimitConfig(
-                rate_limit=("minute", settings.anonymous_rate_per_minute), exclude=["/static", "/healthz"]
-            ).middleware,
-        ],
+        # Registered so that the app's lifespan closes the store's Redis connections with its event loop.
+        stores={"shared": store},
+        middleware=[RequestLimitMiddleware(request_limit)],
         before_request=before_request,
         exception_handlers={
             **errors.handlers,
@@ -176,16 +177,6 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
         },  # type: ignore[arg-type]
         lifespan=[lifespan],
         request_max_body_size=settings.max_body_bytes,
-        # Pages are compressed as they go (small window and quality: a brotli compressor at its defaults holds
-        # megabytes per response, which 64 at once turn into a gigabyte); static files come compressed already.
-        compression_config=CompressionConfig(
-            backend="brotli",
-            brotli_gzip_fallback=True,
-            minimum_size=COMPRESS_FROM_BYTES,
-            brotli_quality=4,
-            brotli_lgwin=18,
-            exclude=["/static"],
-        ),
         include_in_schema=False,  # only the JSON API is documented
         openapi_config=OpenAPIConfig(
             title="Kỹ Năng Số API",
@@ -196,7 +187,8 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
         debug=False,
     )
     app.state.site = site
-    app.asgi_handler = RequestLog(app.asgi_handler)  # outside routing, so 404s and refusals are logged too
+    # Outside routing, so 404s and refusals are logged, and error pages compressed, too.
+    app.asgi_handler = RequestLog(PageCompression(app.asgi_handler))
     return app
 
 

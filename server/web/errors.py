@@ -16,6 +16,7 @@ from ..domain.attempt import AttemptFinished, QuestionNotInAttempt
 from ..domain.bursts import FlagReleased
 from ..domain.content import ContentError
 from ..domain.scoring import InvalidAnswer
+from .i18n import LANGUAGE_COOKIE, current_language, pick_language
 from .pages import render
 from .requestlog import loggable_path
 
@@ -50,6 +51,10 @@ class TooManyAttempts(PageError):
 
 
 def _page(request: Request, kind: str, status_code: int, headers: dict[str, str] | None = None) -> Template:
+    # Some errors come before the app's before_request has read the language (the request limit, the router's
+    # 404 and 405, a body too large), so the page reads it itself.
+    site = request.app.state.site
+    current_language.set(pick_language(request.cookies.get(site.cookie_name(LANGUAGE_COOKIE))))
     return render(
         request,
         "errors/error.html",
@@ -82,7 +87,8 @@ def on_domain_error(request: Request, exc: Exception) -> Template:
 
 def on_http_error(request: Request, exc: HTTPException) -> Response:
     if request.url.path.startswith("/api/") or request.url.path == "/healthz":
-        return Response({"error": exc.detail, "status": exc.status_code}, status_code=exc.status_code)
+        body = {"error": exc.detail, "status": exc.status_code}
+        return Response(body, status_code=exc.status_code, headers=exc.headers)
     if isinstance(exc, PermissionDeniedException):
         log.warning("refused %s %s: %s", request.method, loggable_path(request.scope), exc.detail)
         kind = "csrf" if "csrf" in str(exc.detail).lower() else "forbidden"
@@ -100,7 +106,7 @@ def on_http_error(request: Request, exc: HTTPException) -> Response:
         return on_unexpected(request, exc)
     else:
         kind = "bad_form"
-    return _page(request, kind, exc.status_code)  # type: ignore[return-value]
+    return _page(request, kind, exc.status_code, exc.headers)  # type: ignore[return-value]
 
 
 RETRY_AFTER_SECONDS = 5

@@ -93,6 +93,18 @@ def test_pages_and_static_files_are_compressed(client):
     assert response.headers["content-encoding"] == "gzip"
 
 
+def test_a_compressed_page_reads_the_same_as_a_plain_one_and_error_pages_are_compressed_too(client):
+    plain = client.get("/lessons", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and "Accept-Encoding" in plain.headers["vary"]
+    for encoding in ("br", "gzip"):
+        packed = client.get("/lessons", headers={"Accept-Encoding": encoding})
+        assert packed.headers["content-encoding"] == encoding
+        assert int(packed.headers["content-length"]) < len(plain.content)
+        assert packed.text == plain.text  # httpx decodes
+    missing = client.get("/no-such-page", headers={"Accept-Encoding": "br"})
+    assert missing.status_code == 404 and missing.headers["content-encoding"] == "br"
+
+
 def test_healthz_reports_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
