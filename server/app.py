@@ -67,7 +67,9 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
     db_engine.bind(engine)
     catalogs = Catalogs()
     static_hashes = file_hashes(settings.static_dir)
-    jinja = build_environment(settings.templates_dir, static_hashes, catalogs)
+    jinja = build_environment(
+        settings.templates_dir, static_hashes, catalogs, reload=settings.environment == "development"
+    )
     store = make_store(settings)
     site = Site(
         settings=settings,

@@ -65,9 +65,14 @@ def period_label(period) -> str:  # type: ignore[no-untyped-def]
     return gettext("Year %(y)s") % {"y": period.start.year}
 
 
-def build_environment(templates_dir: Path, static_hashes: dict[str, str], catalogs: Catalogs) -> Environment:
+def build_environment(
+    templates_dir: Path, static_hashes: dict[str, str], catalogs: Catalogs, *, reload: bool = False
+) -> Environment:
     env = Environment(
         loader=FileSystemLoader(templates_dir),
+        # Checking every template file's time on each render cost a tenth of a quiz step; outside development the
+        # templates change only with a new release, which restarts the app (static hashes are read at start too).
+        auto_reload=reload,
         autoescape=select_autoescape(default=True, default_for_string=True),
         extensions=["jinja2.ext.i18n"],
         undefined=StrictUndefined,
