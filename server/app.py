@@ -35,10 +35,10 @@ from .web.i18n import LANGUAGE_COOKIE, Catalogs, current_language, pick_language
 from .web.ratelimit import RequestLimit, RequestLimitMiddleware
 from .web.releases import ReleaseShelf, keep_publishing
 from .web.requestlog import RequestLog
-from .web.security import check_origin, security_headers
+from .web.security import check_origin, header_list, security_headers
 from .web.site import Site, provide_site
 from .web.staff_sessions import LoginThrottle, StaffSessions
-from .web.static import file_hashes
+from .web.static import StaticShortcut, file_hashes
 from .web.templating import build_environment
 
 log = logging.getLogger("kynangso")
@@ -190,7 +190,8 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
     )
     app.state.site = site
     # Outside routing, so 404s and refusals are logged, and error pages compressed, too.
-    app.asgi_handler = RequestLog(PageCompression(app.asgi_handler))
+    shortcut = StaticShortcut(PageCompression(app.asgi_handler), site, header_list(https=settings.https))
+    app.asgi_handler = RequestLog(shortcut)
     return app
 
 

@@ -16,8 +16,8 @@ CSP = (
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def security_headers(*, https: bool):  # type: ignore[no-untyped-def]
-    """A `before_send` hook: Litestar calls it for every response, error pages and router 404s included."""
+def header_list(*, https: bool) -> list[tuple[bytes, bytes]]:
+    """The headers every response carries (static files too: static.py sends those without Litestar)."""
     headers = [
         (b"content-security-policy", CSP.encode()),
         (b"x-content-type-options", b"nosniff"),
@@ -28,6 +28,12 @@ def security_headers(*, https: bool):  # type: ignore[no-untyped-def]
     ]
     if https:
         headers.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
+    return headers
+
+
+def security_headers(*, https: bool):  # type: ignore[no-untyped-def]
+    """A `before_send` hook: Litestar calls it for every response, error pages and router 404s included."""
+    headers = header_list(https=https)
 
     async def add_headers(message: Message, scope: Scope) -> None:
         if message["type"] == "http.response.start":

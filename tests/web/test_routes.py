@@ -54,7 +54,8 @@ def test_an_htmx_error_is_a_fragment_in_place_of_the_question(client, bank):
 
 
 def test_every_page_carries_the_security_headers(client):
-    for path in ("/", "/start", "/lessons", "/code", "/no-such-page"):
+    css = re.search(r'href="(/static/css/app\.[0-9a-f]{10}\.css)"', client.get("/").text).group(1)
+    for path in ("/", "/start", "/lessons", "/code", "/no-such-page", css, "/static/manifest.webmanifest"):
         headers = client.get(path).headers
         csp = headers["content-security-policy"]
         assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "unsafe-eval" not in csp
@@ -153,6 +154,20 @@ def test_a_static_file_answers_a_conditional_request_with_304(client):
     assert again.status_code == 304 and again.content == b""
     other = client.get(css_url, headers={"If-None-Match": '"0000000000"'})
     assert other.status_code == 200 and other.content == first.content  # httpx decodes: the same CSS
+
+
+def test_a_static_file_is_served_whole_with_its_type_and_length_and_head_sends_no_body(client, settings):
+    css = re.search(r'href="(/static/css/app\.[0-9a-f]{10}\.css)"', client.get("/").text).group(1)
+    plain = client.get(css, headers={"Accept-Encoding": "identity"})
+    on_disk = (settings.static_dir / "css" / "app.css").read_bytes()
+    assert plain.content == on_disk and plain.headers["content-length"] == str(len(on_disk))
+    assert plain.headers["content-type"] == "text/css; charset=utf-8"
+    assert plain.headers["cache-control"] == "public, max-age=31536000, immutable"
+    head = client.head(css, headers={"Accept-Encoding": "identity"})
+    assert head.status_code == 200 and head.content == b"" and head.headers["content-length"] == str(len(on_disk))
+    unhashed = client.get("/static/css/app.css")
+    assert unhashed.status_code == 200 and unhashed.headers["cache-control"] == "public, max-age=3600"
+    assert client.get("/static/css/app.0123456789.css").status_code == 404  # a stale hash is not this file
 
 
 def test_small_responses_are_not_compressed(client):
