@@ -85,6 +85,9 @@ def on_domain_error(request: Request, exc: Exception) -> Template:
     return _page(request, "bad_form", 400)
 
 
+CLIENT_GONE = "client disconnected prematurely"  # Litestar's words when a request's body stops coming
+
+
 def on_http_error(request: Request, exc: HTTPException) -> Response:
     if request.url.path.startswith("/api/") or request.url.path == "/healthz":
         body = {"error": exc.detail, "status": exc.status_code}
@@ -102,6 +105,11 @@ def on_http_error(request: Request, exc: HTTPException) -> Response:
         kind = "too_many"
     elif exc.status_code == 405:
         kind = "not_found"
+    elif exc.status_code >= 500 and exc.detail == CLIENT_GONE:
+        # The phone hung up while sending its form (a lost signal, a closed tab): nothing was saved and no one
+        # will read an answer, so it is not a server error. 499 is the status proxies use for it.
+        log.info("client went away on %s %s before its request was read", request.method, loggable_path(request.scope))
+        return Response(b"", status_code=499)
     elif exc.status_code >= 500:
         return on_unexpected(request, exc)
     else:

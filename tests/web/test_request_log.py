@@ -72,3 +72,27 @@ def test_a_long_unknown_path_is_cut(client, request_log):
 def test_a_refused_post_is_logged_too(client, request_log):
     client.post("/code", data={"code": "ABCD-2345"})  # no CSRF token
     assert re.fullmatch(r"POST /code 403 \d+\.\dms", lines(request_log)[-1])
+
+
+def test_a_phone_that_hangs_up_mid_form_is_not_logged_as_a_server_error(live_server, live_server_log):
+    """A lost signal while a form is being sent is common on 3G; it is noted in one line, not as an error."""
+    import socket
+    from urllib.parse import urlsplit
+
+    offset = live_server_log.stat().st_size
+    with httpx.Client(base_url=live_server, timeout=10) as client:
+        client.get("/start")
+        cookies = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+    where = urlsplit(live_server)
+    with socket.create_connection((where.hostname, where.port), timeout=10) as phone:
+        phone.sendall(
+            (
+                "POST /quiz/answer HTTP/1.1\r\n"
+                f"Host: {where.netloc}\r\nCookie: {cookies}\r\n"
+                "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 5000\r\n\r\n"
+                "question=abc&option="
+            ).encode()
+        )
+    text = log_since(live_server_log, offset, "POST /quiz/answer 499")
+    assert re.search(r"kynangso\.request\b.* POST /quiz/answer 499 ", text), text
+    assert "Traceback" not in text and " ERROR " not in text and "ERROR -" not in text, text
