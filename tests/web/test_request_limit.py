@@ -70,7 +70,13 @@ def test_processes_sharing_redis_share_one_limit(redis_url):
 
     async def take_alternately() -> list[int | None]:
         first, second = RequestLimit(5, redis_url), RequestLimit(5, redis_url)
-        return [await (first if n % 2 else second).take(address) for n in range(8)]
+        await first.open()
+        await second.open()
+        try:
+            return [await (first if n % 2 else second).take(address) for n in range(8)]
+        finally:
+            await first.close()
+            await second.close()
 
     waits = run_async(take_alternately())
     assert waits[:5] == [None] * 5
