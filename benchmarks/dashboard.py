@@ -58,27 +58,36 @@ def bench_settings(url: str, epsilon: float | None = None) -> Settings:
 
 
 @contextmanager
+def throwaway_postgres(server_url: str, prefix: str) -> Iterator[str]:
+    """A new database on the PostgreSQL server of `server_url`, named `prefix` and a random suffix, dropped when the
+    block ends."""
+    import asyncpg
+
+    server_url = server_url.replace("postgres://", "postgresql://", 1)
+    name = f"{prefix}_{secrets.token_hex(3)}"
+
+    async def admin(sql: str) -> None:
+        conn = await asyncpg.connect(dsn=server_url)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"{server_url.rpartition('/')[0]}/{name}"
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@contextmanager
 def throwaway_database(database_url: str | None) -> Iterator[str]:
     """A database URL that lives as long as the block: a new database on a PostgreSQL server (dropped afterwards)
     for a postgresql:// URL, the given SQLite URL, or a SQLite file in a temporary folder."""
     if database_url and database_url.startswith(("postgresql://", "postgres://")):
-        import asyncpg
-
-        name = f"kns_bench_{secrets.token_hex(3)}"
-
-        async def admin(sql: str) -> None:
-            conn = await asyncpg.connect(dsn=database_url.replace("postgres://", "postgresql://", 1))
-            try:
-                await conn.execute(sql)
-            finally:
-                await conn.close()
-
-        asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-        try:
-            print(f"PostgreSQL (throwaway database {name})")
-            yield f"{database_url.rpartition('/')[0]}/{name}"
-        finally:
-            asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        with throwaway_postgres(database_url, "kns_bench") as url:
+            print(f"PostgreSQL (throwaway database {url.rpartition('/')[2]})")
+            yield url
     else:
         with tempfile.TemporaryDirectory() as folder:
             url = database_url or f"sqlite:///{Path(folder) / 'bench.db'}"

@@ -43,7 +43,6 @@ working tree changes). Every request goes to 127.0.0.1, for a bounded time."""
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import importlib.util
 import json
@@ -65,6 +64,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
+
+from .dashboard import throwaway_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -515,23 +516,8 @@ def throwaway_database(database_url: str | None, folder: Path) -> Iterator[str]:
     """A fresh database for one configuration: a new database on a PostgreSQL server (dropped afterwards) for a
     postgresql:// URL, the given SQLite URL itself, or a SQLite file in `folder`."""
     if database_url and database_url.startswith(("postgresql://", "postgres://")):
-        import asyncpg
-
-        server_url = database_url.replace("postgres://", "postgresql://", 1)
-        name = f"kns_load_{secrets.token_hex(3)}"
-
-        async def admin(sql: str) -> None:
-            connection = await asyncpg.connect(dsn=server_url)
-            try:
-                await connection.execute(sql)
-            finally:
-                await connection.close()
-
-        asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-        try:
-            yield f"{server_url.rpartition('/')[0]}/{name}"
-        finally:
-            asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        with throwaway_postgres(database_url, "kns_load") as url:
+            yield url
     else:
         yield database_url or f"sqlite:///{folder / 'load.db'}"
 

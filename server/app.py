@@ -28,10 +28,10 @@ from .domain.dashboard import load_targets
 from .hashing import Hasher, password_policy
 from .publishing import publish_due
 from .settings import Settings
-from .web import account, admin, api, dashboard, errors, general, lessons, offline, preview, quiz, results, static, team
+from .web import account, admin, api, dashboard, errors, general, lessons, offline, preview, quiz, results, team
 from .web.assets import StaticFiles
 from .web.compression import PageCompression
-from .web.i18n import LANGUAGE_COOKIE, Catalogs, current_language, pick_language
+from .web.i18n import Catalogs, use_language_of
 from .web.ratelimit import RequestLimit, RequestLimitMiddleware
 from .web.releases import ReleaseShelf, keep_publishing
 from .web.requestlog import RequestLog
@@ -114,7 +114,7 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
             await db_engine.stop(engine)
 
     async def before_request(request: Request) -> None:
-        current_language.set(pick_language(request.cookies.get(site.cookie_name(LANGUAGE_COOKIE))))
+        use_language_of(request)
         check_origin(request)
 
     cookie_prefix = "__Host-" if settings.https else ""
@@ -147,7 +147,6 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
             lessons.lesson_list,
             lessons.lesson_page,
             preview.preview,
-            static.static_file,
             offline.service_worker,
             offline.offline_page,
             offline.quiz_pack,

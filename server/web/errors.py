@@ -16,7 +16,7 @@ from ..domain.attempt import AttemptFinished, QuestionNotInAttempt
 from ..domain.bursts import FlagReleased
 from ..domain.content import ContentError
 from ..domain.scoring import InvalidAnswer
-from .i18n import LANGUAGE_COOKIE, current_language, pick_language
+from .i18n import use_language_of
 from .pages import render
 from .requestlog import loggable_path
 
@@ -53,8 +53,7 @@ class TooManyAttempts(PageError):
 def _page(request: Request, kind: str, status_code: int, headers: dict[str, str] | None = None) -> Template:
     # Some errors come before the app's before_request has read the language (the request limit, the router's
     # 404 and 405, a body too large), so the page reads it itself.
-    site = request.app.state.site
-    current_language.set(pick_language(request.cookies.get(site.cookie_name(LANGUAGE_COOKIE))))
+    use_language_of(request)
     return render(
         request,
         "errors/error.html",

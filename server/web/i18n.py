@@ -12,6 +12,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
+from litestar import Request
 
 from ..domain.text import DEFAULT_LANGUAGE, LANGUAGES
 
@@ -47,6 +48,12 @@ class Catalogs:
 
 def pick_language(cookie_value: str | None) -> str:
     return cookie_value if cookie_value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def use_language_of(request: Request) -> None:
+    """Makes the language the request's cookie names the one its page is rendered in."""
+    site = request.app.state.site
+    current_language.set(pick_language(request.cookies.get(site.cookie_name(LANGUAGE_COOKIE))))
 
 
 _catalogs: Catalogs | None = None

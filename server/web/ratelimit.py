@@ -54,9 +54,7 @@ class RequestLimit:
 
     async def take(self, address: str) -> int | None:
         """Counts one request; None when it is allowed, else the seconds to wait before the next one."""
-        if self._limiter is None:  # used outside a lifespan (a test's helper): open on this loop
-            await self.open()
-        assert self._limiter is not None
+        assert self._limiter is not None, "open() runs in the app's lifespan"
         if await self._limiter.hit(self._item, address):
             return None
         reset_at, _ = await self._limiter.get_window_stats(self._item, address)

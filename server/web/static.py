@@ -9,10 +9,6 @@ import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
 
-from litestar import Request, Response, get
-from litestar.di import NamedDependency
-from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from .assets import accepted_encoding
@@ -80,22 +76,11 @@ def reply(site: Site, path: str, if_none_match: str, accept_encoding: str) -> St
     return StaticReply(200, headers, body)
 
 
-@get("/static/{path:path}", name="static", cache=False, include_in_schema=False)
-async def static_file(request: Request, site: NamedDependency[Site], path: FromPath[str]) -> Response:
-    """The route behind StaticShortcut: what reaches it is a name that is not a file (a 404 page) or a method the
-    shortcut leaves to Litestar."""
-    found = reply(site, path, request.headers.get("if-none-match", ""), request.headers.get("accept-encoding", ""))
-    if found is None:
-        raise NotFoundException()
-    headers = {k: v for k, v in found.headers.items() if k != "Content-Type"}
-    media_type = found.headers.get("Content-Type")
-    return Response(found.body, status_code=found.status, media_type=media_type, headers=headers)
-
-
 class StaticShortcut:
     """Sends GET and HEAD of existing static files straight from memory, before Litestar's routing, middleware and
     dependency injection, which cost two thirds of a static request (the files are public and the same for
-    everyone: no session, CSRF, rate limit or language applies). Everything else goes to the app."""
+    everyone: no session, CSRF, rate limit or language applies). Everything else goes to the app, where a name
+    that is not a current file finds no route and gets the 404 page."""
 
     def __init__(self, app: ASGIApp, site: Site, always: list[tuple[bytes, bytes]]) -> None:
         self.app = app
