@@ -21,19 +21,20 @@ from litestar.stores.memory import MemoryStore
 from litestar.template.config import TemplateConfig
 
 from .db import engine as db_engine
+from .db import partitions
 from .domain.areas import load_province
 from .domain.content import Bank
 from .domain.content_loader import BankError, load_bank
 from .domain.dashboard import load_targets
 from .hashing import Hasher, password_policy
-from .publishing import publish_due
+from .publishing import upkeep
 from .settings import Settings
 from .web import account, admin, api, dashboard, errors, general, lessons, offline, preview, quiz, results, team
 from .web.assets import StaticFiles
 from .web.compression import PageCompression
 from .web.i18n import Catalogs, use_language_of
 from .web.ratelimit import RequestLimit, RequestLimitMiddleware
-from .web.releases import ReleaseShelf, keep_publishing
+from .web.releases import ReleaseShelf, keep_up
 from .web.requestlog import RequestLog
 from .web.security import check_origin, header_list, security_headers
 from .web.site import Site, provide_site
@@ -98,18 +99,17 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
         db_engine.bind(engine)
         await db_engine.start(engine)
         await request_limit.open()
-        publisher, stop = None, asyncio.Event()
-        if settings.auto_release:
-            due = functools.partial(publish_due, settings, bank, site.province)
-            publisher = asyncio.create_task(keep_publishing(due, stop))
+        # The months ahead exist before the first request; the hourly round keeps it so.
+        await partitions.ensure_ahead(engine, dt.datetime.now(dt.UTC))
+        stop = asyncio.Event()
+        hourly = asyncio.create_task(keep_up(functools.partial(upkeep, settings, bank, site.province, engine), stop))
         try:
             yield
         finally:
-            if publisher is not None:
-                stop.set()
-                publisher.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await publisher
+            stop.set()
+            hourly.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await hourly
             await request_limit.close()
             await db_engine.stop(engine)
 

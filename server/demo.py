@@ -15,12 +15,14 @@ import random
 import secrets
 from collections.abc import Iterator
 
+from .db import partitions
 from .db.attempts import day_of
 from .domain.areas import Province
 from .domain.attempt import AGE_BANDS
 from .domain.codes import ALPHABET, LENGTH
 from .domain.content import BANDS, Bank
 from .domain.draw import FULL_CHECK_PLAN, SINGLE_TOPIC_PLAN
+from .domain.months import month_of, shift, tagged
 from .domain.scoring import PASS_SHARE, Level
 
 BAND_WEIGHTS = (18, 20, 20, 17, 14, 11)  # who takes the check, by age band
@@ -35,6 +37,7 @@ ABOUT_YES = {  # chance of "yes" for the youngest and the oldest band; linear in
 }
 BAND_DIFFICULTY = {"basic": -0.6, "intermediate": 0.2, "advanced": 0.9}
 ANSWERS_EVERY = 20
+DAYS_BACK = 425  # finished days spread over the last 14 months
 
 
 def _p_right(ability: float, difficulty: float) -> float:
@@ -65,7 +68,7 @@ def generate(bank: Bank, province: Province, count: int, seed: int, now: dt.date
         full = rng.random() < 0.6
         topics = topic_ids if full else (rng.choice(topic_ids),)
         plan = FULL_CHECK_PLAN if full else SINGLE_TOPIC_PLAN
-        finished = day_of(now - dt.timedelta(seconds=rng.randrange(0, 425 * 24 * 3600)))
+        finished = day_of(now - dt.timedelta(seconds=rng.randrange(0, DAYS_BACK * 24 * 3600)))
         results, items = [], []
         for topic in topics:
             topic_ability = ability + rng.gauss(0, 0.4)
@@ -90,7 +93,7 @@ def generate(bank: Bank, province: Province, count: int, seed: int, now: dt.date
                     about[question] = "yes" if rng.random() < p else "no"
         guided = rng.random() < 0.2
         yield {
-            "public_id": secrets.token_urlsafe(24),
+            "public_id": tagged(month_of(finished), secrets.token_urlsafe(24)),
             "result_code": code,
             "age_band": AGE_BANDS[band_index],
             "commune": rng.choices(communes, commune_weights)[0] or None,
@@ -106,8 +109,11 @@ def generate(bank: Bank, province: Province, count: int, seed: int, now: dt.date
 async def write(database_url: str, bank: Bank, province: Province, count: int, seed: int) -> None:
     from .db.engine import engine_for, migrate
 
-    await migrate(engine_for(database_url))
+    engine = engine_for(database_url)
+    await migrate(engine)
     now = dt.datetime.now(dt.UTC)
+    oldest = month_of(now - dt.timedelta(days=DAYS_BACK))
+    await partitions.ensure(engine, [shift(oldest, n) for n in range(DAYS_BACK // 28 + 2)])
     if database_url.startswith("sqlite"):
         await asyncio.to_thread(_write_sqlite, database_url, bank, province, count, seed, now)
     else:
@@ -130,6 +136,7 @@ ATTEMPT_COLUMNS = (
     "mode",
     "guided_by",
     "guide_area",
+    "month",
 )
 
 
@@ -149,6 +156,7 @@ def _attempt_row(attempt_id: int, a: dict) -> tuple:
         a["mode"],
         None,
         None,
+        month_of(a["finished_at"]),
     )
 
 
@@ -156,17 +164,20 @@ def _batch_rows(batch: list[dict], first_id: int) -> tuple[list[tuple], ...]:
     """Attempt, topic-result, about-you and answer rows of a batch, with ids from `first_id` on."""
     attempts, results, abouts, answers = [], [], [], []
     for attempt_id, a in enumerate(batch, start=first_id):
+        month = month_of(a["finished_at"])
         attempts.append(_attempt_row(attempt_id, a))
-        results.extend((attempt_id, t, level, points, possible) for t, level, points, possible in a["results"])
-        abouts.extend((attempt_id, q, answer) for q, answer in a["about"].items())
+        results.extend((attempt_id, t, level, points, possible, month) for t, level, points, possible in a["results"])
+        abouts.extend((attempt_id, q, answer, month) for q, answer in a["about"].items())
         if attempt_id % ANSWERS_EVERY == 0:
             answers.extend(
-                (attempt_id, qid, "demo", 1.0 if right else 0.0, a["finished_at"]) for qid, right in a["items"]
+                (attempt_id, qid, "demo", 1.0 if right else 0.0, a["finished_at"], month) for qid, right in a["items"]
             )
     return attempts, results, abouts, answers
 
 
-ANSWER_COLUMNS = ("attempt", "question_id", "choice", "points", "answered_at")
+ANSWER_COLUMNS = ("attempt", "question_id", "choice", "points", "answered_at", "month")
+RESULT_COLUMNS = ("attempt", "topic_id", "level", "points", "possible", "month")
+ABOUT_COLUMNS = ("attempt", "question", "answer", "month")
 
 
 def _write_sqlite(database_url: str, bank: Bank, province: Province, count: int, seed: int, now: dt.datetime) -> None:
@@ -188,14 +199,15 @@ def _write_sqlite(database_url: str, bank: Bank, province: Province, count: int,
                 f"VALUES ({', '.join('?' * len(ATTEMPT_COLUMNS))})",
                 attempts,
             )
-            conn.executemany(
-                "INSERT INTO topic_result (attempt, topic_id, level, points, possible) VALUES (?, ?, ?, ?, ?)", results
-            )
-            conn.executemany("INSERT INTO about_answer (attempt, question, answer) VALUES (?, ?, ?)", abouts)
-            conn.executemany(
-                f"INSERT INTO answer ({', '.join(ANSWER_COLUMNS)}) VALUES (?, ?, ?, ?, ?)",  # noqa: S608
-                answers,
-            )
+            for table, columns, rows in (
+                ("topic_result", RESULT_COLUMNS, results),
+                ("about_answer", ABOUT_COLUMNS, abouts),
+                ("answer", ANSWER_COLUMNS, answers),
+            ):
+                conn.executemany(
+                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",  # noqa: S608
+                    rows,
+                )
             conn.execute("COMMIT")
             next_id += len(batch)
             batch.clear()
@@ -226,12 +238,8 @@ async def _write_postgres(
             attempts, results, abouts, answers = _batch_rows(batch, next_id)
             async with conn.transaction():
                 await conn.copy_records_to_table("attempt", records=attempts, columns=list(ATTEMPT_COLUMNS))
-                await conn.copy_records_to_table(
-                    "topic_result", records=results, columns=["attempt", "topic_id", "level", "points", "possible"]
-                )
-                await conn.copy_records_to_table(
-                    "about_answer", records=abouts, columns=["attempt", "question", "answer"]
-                )
+                await conn.copy_records_to_table("topic_result", records=results, columns=list(RESULT_COLUMNS))
+                await conn.copy_records_to_table("about_answer", records=abouts, columns=list(ABOUT_COLUMNS))
                 await conn.copy_records_to_table("answer", records=answers, columns=list(ANSWER_COLUMNS))
             next_id += len(batch)
             batch.clear()

@@ -7,6 +7,9 @@ import datetime as dt
 import logging
 from typing import Any
 
+from piccolo.engine.base import Engine
+
+from .db import partitions
 from .db import releases as db
 from .domain.areas import Province
 from .domain.content import Bank, ContentError
@@ -40,6 +43,28 @@ async def publish_month(settings: Settings, bank: Bank, province: Province, peri
     release = await db.publish(period, now=now, **_arguments(settings, bank, province))
     log.info("published release period=%s epsilon=%.3f", release.period, release.epsilon)
     return release
+
+
+async def upkeep(settings: Settings, bank: Bank, province: Province, engine: Engine, now: dt.datetime) -> None:
+    """What the running app does at start-up and every hour: the coming months' partitions, the due releases
+    (AUTO_RELEASE), then the raw answers nothing needs any more (ANSWER_MONTHS). Each step runs even when an
+    earlier one failed; the first failure is raised at the end, to be logged."""
+    failures: list[Exception] = []
+    steps = [lambda: partitions.ensure_ahead(engine, now)]
+    if settings.auto_release:
+        steps.append(lambda: publish_due(settings, bank, province, now))
+    steps.append(lambda: drop_answers(engine, settings, now))
+    for step in steps:
+        try:
+            await step()
+        except Exception as error:  # noqa: BLE001 - see the docstring
+            failures.append(error)
+    if failures:
+        raise failures[0]
+
+
+async def drop_answers(engine: Engine, settings: Settings, now: dt.datetime) -> list[int]:
+    return await partitions.drop_answers(engine, now, settings.answer_months, await db.published_periods())
 
 
 async def publish_due(settings: Settings, bank: Bank, province: Province, now: dt.datetime) -> list[str]:

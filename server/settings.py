@@ -45,6 +45,7 @@ class Settings:
     release_grace_days: int = 3  # a month's release is computed this many days after the month ends
     release_epsilon: float = 1.0  # privacy loss of one month's release, for one attempt (docs/privacy.md)
     auto_release: bool = True  # the running app publishes due releases by itself
+    answer_months: int = 3  # raw answers are dropped this many months after their month, once released (months.py)
     attempts_per_client_hour: int = 60  # new attempts one client (IP) may start in an hour; guided ones excepted
     burst_client_per_hour: int = 20  # finished attempts from one client in an hour that raise a flag for admins
     burst_commune_factor: int = 5  # a commune's day above this many times its usual daily rate raises a flag
@@ -149,6 +150,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         ("SESSION_ABSOLUTE_HOURS", "session_absolute_hours", 1, 72),
         ("SMALL_GROUP_K", "small_group_k", 3, 1000),
         ("RELEASE_GRACE_DAYS", "release_grace_days", 0, 27),
+        ("ANSWER_MONTHS", "answer_months", 2, 1200),
         ("ATTEMPTS_PER_HOUR", "attempts_per_client_hour", 1, 100_000),
         ("BURST_CLIENT_PER_HOUR", "burst_client_per_hour", 2, 100_000),
         ("BURST_COMMUNE_FACTOR", "burst_commune_factor", 2, 1000),

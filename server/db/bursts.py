@@ -12,7 +12,7 @@ from piccolo.engine.sqlite import SQLiteEngine
 from ..domain.bursts import BurstFlag, FlagKind, FlagReleased
 from ..domain.team import VIETNAM
 from . import tables
-from .attempts import write_transaction
+from .engine import write_transaction
 
 # PostgreSQL: one advisory lock serialises every change to flags, so two finishes at once cannot both raise a flag
 # for the same burst (the table has no unique key for it). Flags change rarely; SQLite's BEGIN IMMEDIATE does the same.

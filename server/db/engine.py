@@ -149,6 +149,13 @@ class SerialTransaction(SQLiteTransaction):
         return exception is None
 
 
+def write_transaction(engine: Engine):  # type: ignore[no-untyped-def]
+    """SQLite: take the write lock at BEGIN (IMMEDIATE), so two writers never deadlock upgrading a read lock."""
+    if isinstance(engine, SQLiteEngine):
+        return engine.transaction(transaction_type=TransactionType.immediate)
+    return engine.transaction()
+
+
 def engine_for(database_url: str) -> Engine:
     if database_url.startswith("sqlite:///"):
         path = Path(database_url.removeprefix("sqlite:///"))
@@ -205,7 +212,13 @@ async def _no_reset(connection) -> None:  # type: ignore[no-untyped-def]
 
 async def start(engine: Engine) -> None:
     if isinstance(engine, PostgresEngine):
-        await engine.start_connection_pool(min_size=1, max_size=10, reset=_no_reset)
+        # Custom plans: each statement is planned with its values, so a query that names its month reads and locks
+        # that month's partitions only. A generic plan (PostgreSQL's choice after five runs of a prepared
+        # statement) keeps every partition in the plan and locks them all at each run: the cost would grow with the
+        # months kept (benchmarks/national.py measured it).
+        await engine.start_connection_pool(
+            min_size=1, max_size=10, reset=_no_reset, server_settings={"plan_cache_mode": "force_custom_plan"}
+        )
     elif isinstance(engine, TunedSQLiteEngine):
         await engine.open()
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 
+from ..domain import months
 from ..domain import release as rules
-from ..domain.release import AttemptRecord, Release, ReleaseRefused, Universe
+from ..domain.release import AttemptRecord, Release, ReleaseRefused, Tally, Universe
 from ..domain.staff import Role
 from ..domain.team import VIETNAM
 from . import tables
@@ -22,27 +23,79 @@ LEASE = dt.timedelta(minutes=15)
 ItemSums = tuple[int, int, float, float, float]
 
 
-def _kept(attempt):  # type: ignore[no-untyped-def]
-    """Attempts of the month that count: finished in it, and not in a burst an admin excluded."""
-    return attempt.burst.is_null() | (attempt.burst.excluded == False)  # noqa: E712 - Piccolo builds SQL from ==
+# Attempts of the month that count: finished in it, and not in a burst an admin excluded. An attempt finishes after
+# it starts, so `t.month <= {}` lets PostgreSQL skip the partitions of later months; rows of an attempt are joined
+# on (attempt, month), so each month's partitions are joined with their own.
+def _counted(select: str, joins: str = "") -> str:
+    return (
+        f"SELECT {select} FROM attempt t LEFT JOIN burst_flag f ON t.burst = f.id {joins} "
+        "WHERE t.finished_at >= {} AND t.finished_at < {} AND t.month <= {} AND (f.id IS NULL OR f.excluded = {})"
+    )
+
+
+def _of_month(name: str, alias: str) -> str:
+    """Joins a table of an attempt's rows on (attempt, month)."""
+    return f"JOIN {name} {alias} ON {alias}.attempt = t.id AND {alias}.month = t.month"
+
+
+def _period_values(period: str) -> tuple[dt.datetime, dt.datetime, int, bool]:
+    start, end = rules.month_bounds(period)
+    return start, end, months.month_of(start), False
+
+
+async def tally_for(period: str) -> Tally:
+    """The month's counted attempts, grouped by the database: what the release measures (rules.Tally)."""
+    values = _period_values(period)
+    base = "t.commune, t.age_band, t.mode"
+    attempts = await tables.Attempt.raw(_counted(f"{base}, COUNT(*) AS n") + f" GROUP BY {base}", *values)
+    levels = await tables.Attempt.raw(
+        _counted(f"{base}, r.topic_id AS k, r.level AS v, COUNT(*) AS n", _of_month("topic_result", "r"))
+        + f" GROUP BY {base}, r.topic_id, r.level",
+        *values,
+    )
+    about = await tables.Attempt.raw(
+        _counted(f"{base}, b.question AS k, b.answer AS v, COUNT(*) AS n", _of_month("about_answer", "b"))
+        + f" GROUP BY {base}, b.question, b.answer",
+        *values,
+    )
+    guides = await tables.Attempt.raw(
+        _counted("t.guided_by, t.finished_at, COUNT(*) AS n")
+        + " AND t.guided_by IS NOT NULL GROUP BY t.guided_by, t.finished_at",
+        *values,
+    )
+
+    def group(row: dict) -> tuple[str, str, str]:
+        return (row["commune"] or rules.NO_COMMUNE, row["age_band"], row["mode"])
+
+    guide_days: Counter[tuple[int, dt.date]] = Counter()
+    for row in guides:  # finished_at is the start of the Vietnam day already; the sum merges equal days
+        guide_days[(row["guided_by"], _moment(row["finished_at"]).astimezone(VIETNAM).date())] += int(row["n"])
+    return Tally(
+        attempts=Counter({group(r): int(r["n"]) for r in attempts}),
+        levels=Counter({(*group(r), r["k"], r["v"]): int(r["n"]) for r in levels}),
+        about=Counter({(*group(r), r["k"], r["v"]): int(r["n"]) for r in about}),
+        guide_days=guide_days,
+    )
 
 
 async def records_for(period: str) -> list[AttemptRecord]:
-    start, end = rules.month_bounds(period)
-    a = tables.Attempt
-    in_month = (a.finished_at >= start) & (a.finished_at < end) & _kept(a)
-    attempts = await a.select(a.id, a.commune, a.age_band, a.mode, a.guided_by, a.finished_at).where(in_month)
+    """The month's counted attempts one by one, for benchmarks that look at single attempts; releases read
+    `tally_for`, which the database groups."""
+    values = _period_values(period)
+    attempts = await tables.Attempt.raw(
+        _counted("t.id, t.commune, t.age_band, t.mode, t.guided_by, t.finished_at"), *values
+    )
     levels: dict[int, dict[str, str]] = defaultdict(dict)
-    r = tables.TopicResult
-    for row in await r.select(r.attempt, r.topic_id, r.level).where(
-        (r.attempt.finished_at >= start) & (r.attempt.finished_at < end) & _kept(r.attempt)
-    ):
+    topic_rows = await tables.TopicResult.raw(
+        _counted("r.attempt, r.topic_id, r.level", _of_month("topic_result", "r")), *values
+    )
+    for row in topic_rows:
         levels[row["attempt"]][row["topic_id"]] = row["level"]
     about: dict[int, dict[str, str]] = defaultdict(dict)
-    b = tables.AboutAnswer
-    for row in await b.select(b.attempt, b.question, b.answer).where(
-        (b.attempt.finished_at >= start) & (b.attempt.finished_at < end) & _kept(b.attempt)
-    ):
+    about_rows = await tables.AboutAnswer.raw(
+        _counted("b.attempt, b.question, b.answer", _of_month("about_answer", "b")), *values
+    )
+    for row in about_rows:
         about[row["attempt"]][row["question"]] = row["answer"]
     return [
         AttemptRecord(
@@ -52,29 +105,29 @@ async def records_for(period: str) -> list[AttemptRecord]:
             levels=levels.get(row["id"], {}),
             about=about.get(row["id"], {}),
             guide=row["guided_by"],
-            day=row["finished_at"].astimezone(VIETNAM).date(),
+            day=_moment(row["finished_at"]).astimezone(VIETNAM).date(),
         )
         for row in attempts
     ]
 
 
+def _moment(value: dt.datetime | str) -> dt.datetime:
+    """A raw query on SQLite returns a timestamp as text."""
+    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+
+
 async def item_sums_for(period: str, topic_of: Callable[[str], str | None]) -> dict[tuple[str, str], ItemSums]:
     """Per question and age band: answers, right answers, and sums of the attempt's share of points in the
     question's topic (for point-biserial discrimination). Summed in the database: a month has millions of answers."""
-    start, end = rules.month_bounds(period)
-    rows = await tables.Answer.raw(
-        "SELECT a.question_id, t.age_band, r.topic_id, COUNT(*) AS n, "
+    sql = _counted(
+        "a.question_id, t.age_band, r.topic_id, COUNT(*) AS n, "
         "SUM(CASE WHEN a.points >= 1 THEN 1 ELSE 0 END) AS n_right, "
         "SUM(r.points / r.possible) AS s, SUM((r.points / r.possible) * (r.points / r.possible)) AS s2, "
-        "SUM(CASE WHEN a.points >= 1 THEN r.points / r.possible ELSE 0 END) AS sr "
-        "FROM answer a JOIN attempt t ON a.attempt = t.id JOIN topic_result r ON r.attempt = t.id "
-        "LEFT JOIN burst_flag f ON t.burst = f.id "
-        "WHERE t.finished_at >= {} AND t.finished_at < {} AND r.possible > 0 "
-        "AND (f.id IS NULL OR f.excluded = {}) "
-        "GROUP BY a.question_id, t.age_band, r.topic_id",
-        start,
-        end,
-        False,
+        "SUM(CASE WHEN a.points >= 1 THEN r.points / r.possible ELSE 0 END) AS sr",
+        f"{_of_month('answer', 'a')} {_of_month('topic_result', 'r')}",
+    )
+    rows = await tables.Answer.raw(
+        sql + " AND r.possible > 0 GROUP BY a.question_id, t.age_band, r.topic_id", *_period_values(period)
     )
     sums: dict[tuple[str, str], ItemSums] = {}
     for row in rows:
@@ -178,7 +231,8 @@ async def forget_guides(period: str) -> None:
     """Keep less: once a month is released, its attempts no longer say which team member guided them."""
     start, end = rules.month_bounds(period)
     a = tables.Attempt
-    await a.update({a.guided_by: None}).where((a.finished_at >= start) & (a.finished_at < end))
+    in_month = (a.finished_at >= start) & (a.finished_at < end) & (a.month <= months.month_of(start))
+    await a.update({a.guided_by: None}).where(in_month)
 
 
 async def publish(
@@ -198,13 +252,13 @@ async def publish(
     rules.check_due(period, now, grace_days, await published_periods())
     if not await claim(period, now):
         raise ReleaseRefused("published", period)
-    records = await records_for(period)
+    tally = await tally_for(period)
     items = await item_sums_for(period, topic_of)
     universe = Universe(communes=tuple(communes), topics=tuple(topics), guides=await team_member_ids())
     release = await asyncio.to_thread(
         lambda: rules.build_release(
             period=period,
-            records=records,
+            records=tally,
             universe=universe,
             mechanism=mechanism,
             epsilon=epsilon,

@@ -46,6 +46,9 @@ class Attempt(Table, tablename="attempt"):
     guided_by = ForeignKey(StaffUser, null=True, default=None, on_delete=OnDelete.set_null, index=True)
     guide_area = Varchar(length=16, null=True, default=None)  # the guiding team's commune
     burst = ForeignKey(BurstFlag, null=True, default=None, on_delete=OnDelete.set_null, index=True)
+    # The month it started in (202612, Vietnam time), never changed: on PostgreSQL the attempt tables are partitioned
+    # by it (db/partitions.py), and the rows of an attempt in the other tables carry the same value.
+    month = Integer(default=0)
 
 
 class Answer(Table, tablename="answer"):
@@ -59,6 +62,7 @@ class Answer(Table, tablename="answer"):
     answered_at = Timestamptz()
     # The client's idempotency key: a replayed submission (offline queue, double tap) is stored once.
     submission_id = Varchar(length=64, null=True, default=None)  # unique index: migration m0007
+    month = Integer(default=0)  # the attempt's month: the partition key on PostgreSQL
 
 
 class TopicResult(Table, tablename="topic_result"):
@@ -69,6 +73,7 @@ class TopicResult(Table, tablename="topic_result"):
     level = Varchar(length=16)
     points = Real()
     possible = Integer()
+    month = Integer(default=0)  # the attempt's month: the partition key on PostgreSQL
 
 
 class AboutAnswer(Table, tablename="about_answer"):
@@ -77,6 +82,7 @@ class AboutAnswer(Table, tablename="about_answer"):
     attempt = ForeignKey(Attempt, on_delete=OnDelete.cascade, index=True)
     question = Varchar(length=32)
     answer = Varchar(length=8)  # "yes" or "no"; no row when the person skipped it
+    month = Integer(default=0)  # the attempt's month: the partition key on PostgreSQL
 
 
 class Release(Table, tablename="release"):

@@ -42,6 +42,7 @@ class Attempt:
     previous_id: int | None = None
     mode: str = "self"  # "guided" when a team member runs it for the person beside them
     guided_by: int | None = None
+    month: int = 0  # the month it started in, 202612 (domain/months.py)
 
     @property
     def is_guided(self) -> bool:

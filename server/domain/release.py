@@ -17,7 +17,7 @@ The method, after the US Census Bureau's TopDown and Wikimedia's pageview releas
    So "the province is the sum of its communes" holds in what is published, as do "all = self + guided" and
    "working age = the sum of its bands", which views compute by adding released cells.
 
-Pure: records in, released cells out. The noise comes in as an argument.
+Pure: counts in, released cells out. The noise comes in as an argument.
 """
 
 from __future__ import annotations
@@ -129,31 +129,69 @@ def grains(topic_count: int) -> tuple[Grain, ...]:
     )
 
 
-def _contributions(grain: Grain, record: AttemptRecord, universe: Universe) -> list[Key]:
-    """The cells of `grain` one attempt adds one to: never more than `grain.bound`, never outside the universe."""
-    base = {
-        "commune": record.commune if record.commune in universe.communes else NO_COMMUNE,
-        "age_band": record.age_band,
-        "age_group": age_group(record.age_band),
-        "mode": record.mode,
-    }
-    if record.age_band not in AGE_BANDS or record.mode not in MODES:
-        return []
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """A month's finished attempts counted by group: all a release reads of them. The database groups them itself
+    (db/releases.tally_for), so a month of millions of attempts arrives as a few thousand numbers; `Tally.of`
+    counts attempt records one by one (tests, benchmarks). Both agree because an attempt has at most one level
+    per topic and one answer per "about you" question (unique keys in the database, dicts in a record)."""
+
+    attempts: Mapping[tuple[str, str, str], int]  # (commune, age band, mode) -> attempts
+    levels: Mapping[tuple[str, str, str, str, str], int]  # ... + (topic, level) -> attempts
+    about: Mapping[tuple[str, str, str, str, str], int]  # ... + (question, answer) -> attempts
+    guide_days: Mapping[tuple[int, dt.date], int] = field(default_factory=dict)  # (team member, day) -> attempts
+
+    @classmethod
+    def of(cls, records: Iterable[AttemptRecord]) -> Tally:
+        attempts: Counter[tuple[str, str, str]] = Counter()
+        levels: Counter[tuple[str, str, str, str, str]] = Counter()
+        about: Counter[tuple[str, str, str, str, str]] = Counter()
+        guide_days: Counter[tuple[int, dt.date]] = Counter()
+        for r in records:
+            base = (r.commune, r.age_band, r.mode)
+            attempts[base] += 1
+            levels.update((*base, topic, level) for topic, level in r.levels.items())
+            about.update((*base, question, answer) for question, answer in r.about.items())
+            if r.guide is not None and r.day is not None:
+                guide_days[(r.guide, r.day)] += 1
+        return cls(attempts, levels, about, guide_days)
+
+    @property
+    def total(self) -> int:
+        return sum(self.attempts.values())
+
+
+def _cells(grain: Grain, tally: Tally, universe: Universe) -> Iterable[tuple[Key, int]]:
+    """The cells of `grain` the tally's groups add to, never outside the universe. One attempt adds one to at most
+    `grain.bound` of them: one cell per attempt, per topic it took or per question it answered."""
     if "topic" in grain.dims:
-        rows = [{"topic": t, "level": lv} for t, lv in record.levels.items() if t in universe.topics]
+        rows = [(g[:3], {"topic": g[3], "level": g[4]}, n) for g, n in tally.levels.items() if g[3] in universe.topics]
     elif "question" in grain.dims:
-        rows = [{"question": q, "answer": a} for q, a in record.about.items() if q in ABOUT_QUESTIONS]
-        rows = [r for r in rows if r["answer"] in ABOUT_ANSWERS]
+        rows = [
+            (g[:3], {"question": g[3], "answer": g[4]}, n)
+            for g, n in tally.about.items()
+            if g[3] in ABOUT_QUESTIONS and g[4] in ABOUT_ANSWERS
+        ]
     else:
-        rows = [{}]
-    keys = [tuple(str({**base, **row}[dim]) for dim in grain.dims) for row in rows]
-    return keys[: grain.bound]
+        rows = [(g, {}, n) for g, n in tally.attempts.items()]
+    for (commune, band, mode), extra, n in rows:
+        if band not in AGE_BANDS or mode not in MODES:
+            continue
+        values = {
+            "commune": commune if commune in universe.communes else NO_COMMUNE,
+            "age_band": band,
+            "age_group": age_group(band),
+            "mode": mode,
+            **extra,
+        }
+        yield tuple(str(values[dim]) for dim in grain.dims), n
 
 
-def true_counts(grain: Grain, records: Iterable[AttemptRecord], universe: Universe) -> Counter[Key]:
+def true_counts(grain: Grain, source: Tally | Iterable[AttemptRecord], universe: Universe) -> Counter[Key]:
+    tally = source if isinstance(source, Tally) else Tally.of(source)
     counts: Counter[Key] = Counter()
-    for record in records:
-        counts.update(_contributions(grain, record, universe))
+    for key, n in _cells(grain, tally, universe):
+        counts[key] += n
     return counts
 
 
@@ -223,7 +261,7 @@ class Release:
 def build_release(
     *,
     period: str,
-    records: Sequence[AttemptRecord],
+    records: Iterable[AttemptRecord] | Tally,
     universe: Universe,
     mechanism: Mechanism,
     epsilon: float,
@@ -232,6 +270,7 @@ def build_release(
     items: Mapping[tuple[str, str], tuple[int, int, float, float, float]] | None = None,
 ) -> Release:
     """Measures every grain once, makes the commune tables add up to the province's, and returns the release."""
+    tally = records if isinstance(records, Tally) else Tally.of(records)
     measured: dict[str, dict[Key, int]] = {}
     parameters: dict[str, TableParameters] = {}
     all_grains = grains(len(universe.topics))
@@ -239,7 +278,7 @@ def build_release(
     for grain in all_grains:
         scale = grain.bound / (grain.share * epsilon)
         keys = universe.keys(grain)
-        counts = true_counts(grain, records, universe)
+        counts = true_counts(grain, tally, universe)
         noisy = mechanism.noisy([counts.get(k, 0) for k in keys], scale) if keys else []
         parameters[grain.name] = TableParameters(grain, scale, mechanism.epsilon(grain.bound, scale))
         measured[grain.name] = dict(zip(keys, noisy, strict=True))
@@ -252,9 +291,9 @@ def build_release(
             parent = by_name[grain.parent]
             published[grain.name] = _consistent(grain, measured[grain.name], parent, published[parent.name])
     weeks: Counter[tuple[int, dt.date]] = Counter()
-    for r in records:
-        if r.guide is not None and r.guide in universe.guides and r.day is not None:
-            weeks[(r.guide, r.day - dt.timedelta(days=r.day.weekday()))] += 1
+    for (guide, day), n in tally.guide_days.items():
+        if guide in universe.guides:
+            weeks[(guide, day - dt.timedelta(days=day.weekday()))] += n
     return Release(
         period=period,
         computed_at=computed_at,

@@ -35,15 +35,16 @@ class ReleaseShelf:
         return {p: self._loaded[p] for p in wanted if p in self._loaded}
 
 
-async def keep_publishing(publish_due, stop: asyncio.Event) -> None:  # type: ignore[no-untyped-def]
-    """Publishes due releases at start-up and then every hour, until `stop` is set. Several processes may run this:
-    the lease in the database lets exactly one compute each month. The app stops it with the event (and a cancel
-    for a publication under way), so a shutdown never waits for the hour to pass."""
+async def keep_up(upkeep, stop: asyncio.Event) -> None:  # type: ignore[no-untyped-def]
+    """Runs the app's upkeep (publishing.upkeep: partitions, due releases, old answers) at start-up and then every
+    hour, until `stop` is set. Several processes may run this: the lease in the database lets exactly one compute
+    each month, and creating or dropping a partition twice is harmless. The app stops it with the event (and a
+    cancel for work under way), so a shutdown never waits for the hour to pass."""
     while not stop.is_set():
         try:
-            await publish_due(dt.datetime.now(dt.UTC))
-        except Exception:  # noqa: BLE001 - a failed attempt is logged and tried again in an hour
-            log.exception("publishing due releases failed")
+            await upkeep(dt.datetime.now(dt.UTC))
+        except Exception:  # noqa: BLE001 - a failed round is logged and tried again in an hour
+            log.exception("the hourly upkeep failed")
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(CHECK_EVERY_SECONDS):
                 await stop.wait()

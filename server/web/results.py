@@ -11,7 +11,7 @@ from ..db import attempts as db
 from ..domain.attempt import Attempt, PastLevels
 from ..domain.codes import format_code, normalize_code
 from ..domain.dashboard import ABOUT_QUESTIONS
-from ..domain.scoring import recommend
+from ..domain.scoring import TopicResult, recommend
 from .errors import PageError
 from .exports import about_name
 from .pages import render
@@ -29,12 +29,19 @@ def qr_svg(data: str) -> str:
     return segno.make(data, error="m").svg_inline(scale=4, dark="#000", light="#fff", title="QR")
 
 
+async def _results_of(site: Site, attempt: Attempt) -> list[TopicResult]:
+    """Levels from the answers while they are kept; after ANSWER_MONTHS, from the results stored at the finish."""
+    if attempt.answers:
+        return attempt.results(site.bank)
+    return await db.stored_results(attempt)
+
+
 async def _results_page(
     request: Request, site: Site, attempt: Attempt, *, status_code: int = 200, code_error: bool = False
 ) -> Template:
     earlier: PastLevels | None = await db.past_levels(attempt.previous_id) if attempt.previous_id else None
     scored = attempt.scored(site.bank)
-    results = attempt.results(site.bank)
+    results = await _results_of(site, attempt)
     return render(
         request,
         "results/results.html",
@@ -51,7 +58,7 @@ async def _results_page(
         code_error=code_error,
         bank=site.bank,
         guided=attempt.is_guided,
-        about_done=await db.about_answered(attempt.id),
+        about_done=await db.about_answered(attempt),
         about_questions=[(q, about_name(q)) for q in ABOUT_QUESTIONS],
     )
 
@@ -70,7 +77,7 @@ async def card(request: Request, site: NamedDependency[Site]) -> Template | Redi
     attempt = await require_attempt(request, site)
     if not attempt.is_finished:
         return Redirect(path="/quiz", status_code=303)
-    results = attempt.results(site.bank)
+    results = await _results_of(site, attempt)
     return render(
         request,
         "results/card.html",
@@ -115,7 +122,7 @@ async def compare(request: Request, site: NamedDependency[Site]) -> Template | R
     earlier_id = await db.attempt_id_by_code(code) if code else None
     if earlier_id is None or earlier_id == attempt.id:
         return await _results_page(request, site, attempt, status_code=400, code_error=True)
-    await db.link_previous(attempt.id, earlier_id)
+    await db.link_previous(attempt, earlier_id)
     return Redirect(path="/results", status_code=303)
 
 

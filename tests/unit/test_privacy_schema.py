@@ -33,10 +33,11 @@ ALLOWED = {
         "guided_by",  # the staff member who guided, for their own counts; never the person
         "guide_area",
         "burst",  # a flag admins may exclude from the next release; never the client's address
+        "month",  # the month it started in: the partition key on PostgreSQL
     },
-    "answer": {"id", "attempt", "question_id", "choice", "points", "answered_at", "submission_id"},
-    "topic_result": {"id", "attempt", "topic_id", "level", "points", "possible"},
-    "about_answer": {"id", "attempt", "question", "answer"},
+    "answer": {"id", "attempt", "question_id", "choice", "points", "answered_at", "submission_id", "month"},
+    "topic_result": {"id", "attempt", "topic_id", "level", "points", "possible", "month"},
+    "about_answer": {"id", "attempt", "question", "answer", "month"},
     "burst_flag": {"id", "kind", "commune", "day", "attempts", "excluded", "created_at"},
     "release": {"id", "period", "computed_at", "mechanism", "epsilon", "library", "parameters", "tables"},
     "release_claim": {"id", "period", "claimed_at"},
