@@ -162,21 +162,22 @@ def _statements(
         "INSERT INTO attempt (id, public_id, result_code, consent_version, age_band, commune, scope, "
         "question_ids, started_at, finished_at, mode, month) "
         f"SELECT i, '{month}.' || md5(i::text), lpad(to_hex(i), 8, '0'), 'bench', "
-        f"({bands})[1 + i % 6], ({communes})[1 + (i * 7919) % {len(province.communes)}], 'full', '', "
+        f"({bands})[(1 + i % 6)::int], ({communes})[(1 + (i * 7919) % {len(province.communes)})::int], 'full', '', "
         f"d, d, CASE WHEN i % 5 = 0 THEN 'guided' ELSE 'self' END, {month} "
         f"FROM (SELECT i, timestamptz '{start.isoformat()}' + ((i % {last_day}) || ' days')::interval AS d "
-        f"FROM generate_series({low}, {high}) AS i) s",
+        f"FROM generate_series({low}::bigint, {high}::bigint) AS i) s",
         "INSERT INTO topic_result (attempt, topic_id, level, points, possible, month) "
-        f"SELECT i, ({topics})[k], ({levels})[1 + (i * k) % 4], (i * k) % 6, 5, {month} "
-        f"FROM generate_series({low}, {high}) AS i, generate_series(1, {len(bank.topic_ids)}) AS k",
+        f"SELECT i, ({topics})[k], ({levels})[(1 + (i * k) % 4)::int], (i * k) % 6, 5, {month} "
+        f"FROM generate_series({low}::bigint, {high}::bigint) AS i, generate_series(1, {len(bank.topic_ids)}) AS k",
         "INSERT INTO about_answer (attempt, question, answer, month) "
         "SELECT i, q, CASE WHEN (i + length(q)) % 3 = 0 THEN 'no' ELSE 'yes' END, "
-        f"{month} FROM generate_series({low}, {high}) AS i, unnest({_sql_array(list(ABOUT_QUESTIONS))}) AS q "
+        f"{month} FROM generate_series({low}::bigint, {high}::bigint) AS i, "
+        f"unnest({_sql_array(list(ABOUT_QUESTIONS))}) AS q "
         "WHERE i % 10 < 7",
         "INSERT INTO answer (attempt, question_id, choice, points, answered_at, month) "
-        f"SELECT i, ({questions})[1 + (i + k) % {len(question_ids)}], 'a', ((i * k) % 5 < 3)::int, "
+        f"SELECT i, ({questions})[(1 + (i + k) % {len(question_ids)})::int], 'a', ((i * k) % 5 < 3)::int, "
         f"timestamptz '{start.isoformat()}', {month} "
-        f"FROM generate_series({low}, {high}) AS i, generate_series(0, 14) AS k",
+        f"FROM generate_series({low}::bigint, {high}::bigint) AS i, generate_series(0, 14) AS k",
     ]
 
 

@@ -232,7 +232,7 @@ async def forget_guides(period: str) -> None:
     start, end = rules.month_bounds(period)
     a = tables.Attempt
     in_month = (a.finished_at >= start) & (a.finished_at < end) & (a.month <= months.month_of(start))
-    await a.update({a.guided_by: None}).where(in_month)
+    await a.update({a.guided_by: None}).where(in_month & a.guided_by.is_not_null())  # touch only rows that change
 
 
 async def publish(
