@@ -13,11 +13,21 @@ from .settings import SettingsError, from_env
 
 
 def _check_content(as_json: bool) -> int:
+    """Loads and checks the bank, then its cue statistics (domain/cues.py): either failing exits 1."""
     from .domain.content import BANDS
     from .domain.content_loader import load_bank
+    from .domain.cues import topic_cues
 
     settings = from_env()
-    result = load_bank(settings.content_dir, settings.static_dir / "pictures", today=dt.date.today())
+    pictures = settings.static_dir / "pictures"
+    result = load_bank(settings.content_dir, pictures, today=dt.date.today())
+
+    def svg_of(name: str) -> str | None:
+        path = pictures / name
+        return path.read_text(encoding="utf-8") if path.is_file() else None
+
+    cues = {t.id: topic_cues(t, svg_of) for t in result.bank.topics} if result.bank else {}
+    failed = [c for c in cues.values() if not c.passed]
     if as_json:
         topics = {}
         if result.bank is not None:
@@ -25,8 +35,10 @@ def _check_content(as_json: bool) -> int:
                 by_band = {band.value: len(topic.in_band(band)) for band in BANDS}
                 topics[topic.id] = {
                     "questions": len(topic.questions),
+                    "retired": len(topic.retired),
                     "by_band": by_band,
                     "lessons": len(topic.lessons),
+                    "cues": cues[topic.id].as_json(),
                 }
         report = {
             "topics": topics,
@@ -34,6 +46,7 @@ def _check_content(as_json: bool) -> int:
             "languages": ["vi", "en"],
             "errors": [str(p) for p in result.errors],
             "warnings": [str(p) for p in result.warnings],
+            "cues_passed": not failed,
         }
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
@@ -42,11 +55,19 @@ def _check_content(as_json: bool) -> int:
         if result.bank is not None:
             for topic in result.bank.topics:
                 print(
-                    f"{topic.id}: {len(topic.questions)} questions, {len(topic.lessons)} lessons, "
-                    f"reviewed {topic.reviewed.isoformat()}, due for review {topic.review_due.isoformat()}"
+                    f"{topic.id}: {len(topic.questions)} questions ({len(topic.retired)} retired), "
+                    f"{len(topic.lessons)} lessons, reviewed {topic.reviewed.isoformat()}, "
+                    f"due for review {topic.review_due.isoformat()}"
                 )
-        print(f"{len(result.errors)} error(s), {len(result.warnings)} warning(s)")
-    return 1 if result.errors else 0
+                for figure in cues[topic.id].figures:
+                    print(f"  cue {figure.describe()}")
+                for problem in cues[topic.id].names:
+                    print(f"  cue FAIL {problem}")
+        print(
+            f"{len(result.errors)} error(s), {len(result.warnings)} warning(s), "
+            f"{len(failed)} topic(s) with a cue far from chance"
+        )
+    return 1 if result.errors or failed else 0
 
 
 def _migrate() -> int:

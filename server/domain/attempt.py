@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .content import Bank
+from . import shuffle
+from .content import Bank, Option, Question
 from .scoring import Level, Scored, TopicResult, topic_results
 
 AGE_BANDS = ("15-24", "25-34", "35-44", "45-54", "55-64", "65+")
@@ -81,6 +82,13 @@ class Attempt:
             if topic_id not in seen:
                 seen.append(topic_id)
         return seen
+
+    def options(self, question: Question) -> tuple[Option, ...]:
+        """The question's options in the order this attempt shows them (domain/shuffle.py)."""
+        return shuffle.option_order(question, self.public_id)
+
+    def token_of(self, question_id: str) -> str:
+        return shuffle.question_token(self.question_ids.index(question_id) + 1)
 
     def scored(self, bank: Bank) -> list[Scored]:
         """Answers in the order they were asked, with their questions."""

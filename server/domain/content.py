@@ -95,8 +95,10 @@ class Topic:
     summary: Text
     reviewed: dt.date
     review_every_months: int
-    questions: tuple[Question, ...]
+    questions: tuple[Question, ...]  # the ones drawn
     lessons: tuple[Lesson, ...]
+    # Questions taken out of the draw (`retired = true`), kept so that attempts that asked them still show them.
+    retired: tuple[Question, ...] = ()
 
     @property
     def review_due(self) -> dt.date:
@@ -118,7 +120,7 @@ class Bank:
 
     def __post_init__(self) -> None:
         for topic in self.topics:
-            for q in topic.questions:
+            for q in (*topic.questions, *topic.retired):
                 self._questions[q.id] = q
             for lesson in topic.lessons:
                 self._lessons[lesson.id] = lesson

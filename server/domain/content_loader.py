@@ -141,11 +141,12 @@ class _Reader:
             self.error("[topic]", "'review_every_months' must be a whole number from 1 to 36")
             every = 12
         order = header.get("order", 0)
-        questions = tuple(
-            q
+        loaded = [
+            (q, q_raw.get("retired", False) is True)
             for n, q_raw in enumerate(_list(raw, "questions"), start=1)
             if (q := self.question(q_raw, topic_id, n)) is not None
-        )
+        ]
+        questions = tuple(q for q, retired in loaded if not retired)
         lessons = tuple(
             lesson
             for n, l_raw in enumerate(_list(raw, "lessons"), start=1)
@@ -164,6 +165,7 @@ class _Reader:
             review_every_months=every,
             questions=questions,
             lessons=lessons,
+            retired=tuple(q for q, retired in loaded if retired),
         )
 
     def question(self, raw: Any, topic_id: str, n: int) -> Question | None:
@@ -339,14 +341,15 @@ def _check_bank(topics: list[Topic], today: dt.date) -> list[Problem]:
     reached: set[str] = set()
     for topic in topics:
         file = f"{topic.id}.toml"
-        for thing_id in [q.id for q in topic.questions] + [lesson.id for lesson in topic.lessons]:
+        every = (*topic.questions, *topic.retired)
+        for thing_id in [q.id for q in every] + [lesson.id for lesson in topic.lessons]:
             if thing_id in seen:
                 problems.append(Problem(file, f"'{thing_id}'", f"duplicate id (also in {seen[thing_id]})"))
             seen[thing_id] = file
-        for q in topic.questions:
+        for q in every:  # a retired question's results page still links its lesson
             if q.lesson_id and q.lesson_id not in lessons:
                 problems.append(Problem(file, f"question '{q.id}'", f"lesson '{q.lesson_id}' does not exist"))
-            reached.add(q.lesson_id)
+        reached.update(q.lesson_id for q in topic.questions)
         for band in BANDS:
             have = len(topic.in_band(band))
             need = DRAW_PER_BAND_MINIMUM

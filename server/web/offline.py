@@ -72,8 +72,11 @@ async def quiz_pack(request: Request, site: NamedDependency[Site]) -> Response:
     remaining = [qid for qid in attempt.question_ids if qid not in attempt.answers]
     for offset, question_id in enumerate(remaining):
         question = site.bank.question(question_id)
+        name = attempt.token_of(question_id)
         html = engine.get_template("quiz/_question.html").render(
             question=question,
+            options=attempt.options(question),
+            question_name=name,
             topic=site.bank.topic(question.topic_id),
             position=len(attempt.answers) + 1 + offset,
             total=attempt.total,
@@ -83,7 +86,7 @@ async def quiz_pack(request: Request, site: NamedDependency[Site]) -> Response:
             pack_id=None,
             csrf_input=csrf_input,
         )
-        questions.append({"id": question_id, "html": html})
+        questions.append({"id": name, "html": html})  # the name the form posts, never the content's id
     pending = engine.get_template("quiz/_pending.html").render()
     body = {"id": pack_id(attempt.public_id), "questions": questions, "pending_html": pending}
     return Response(body, headers={"Cache-Control": "no-store"})

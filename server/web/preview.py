@@ -24,6 +24,8 @@ async def preview(request: Request, site: NamedDependency[Site], question_id: Fr
         "preview.html",
         private=True,
         question=question,
+        options=question.options,  # the file's order: the author sees what they wrote
+        question_name="Q1",
         topic=site.bank.topic(question.topic_id),
         lesson=site.bank.lesson(question.lesson_id),
         position=1,

@@ -17,7 +17,8 @@ from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Template
 
 from ..db import attempts as db
-from ..domain.attempt import AGE_BANDS, Attempt
+from ..domain import shuffle
+from ..domain.attempt import AGE_BANDS, Attempt, QuestionNotInAttempt
 from ..domain.codes import new_code
 from ..domain.draw import FULL_CHECK, draw, scopes
 from ..domain.scoring import check_choice, score
@@ -154,14 +155,17 @@ def _question_page(
 ) -> Template:
     question_id = attempt.next_question_id
     assert question_id is not None
+    question = site.bank.question(question_id)
     return render(
         request,
         "quiz/question.html",
         "quiz/_question.html",
         status_code=status_code,
         private=True,
-        question=site.bank.question(question_id),
-        topic=site.bank.topic(site.bank.question(question_id).topic_id),
+        question=question,
+        options=attempt.options(question),
+        question_name=attempt.token_of(question_id),
+        topic=site.bank.topic(question.topic_id),
         position=attempt.position,
         total=attempt.total,
         error=error,
@@ -187,10 +191,13 @@ def _chosen(form: FormMultiDict) -> list[str]:
 async def answer(request: Request, site: NamedDependency[Site]) -> Template | Redirect | ClientRedirect:
     attempt = await require_attempt(request, site)
     form = await request.form()
-    question_id = str(form.get("question", ""))
+    named = str(form.get("question", ""))
+    question_id = shuffle.question_of(named, attempt.question_ids)
+    if question_id is None:
+        raise QuestionNotInAttempt(named)  # a place beyond the attempt's questions -> 400
     question = site.bank.question(question_id)  # UnknownQuestion -> 404 page
     attempt.check_can_answer(question_id)  # finished -> 409, not asked in this attempt -> 400
-    chosen = _chosen(form)
+    chosen = shuffle.options_of(_chosen(form), attempt.options(question))
     submission = str(form.get("submission", ""))
     submission_id = submission if SUBMISSION_ID.fullmatch(submission) else None
     if not chosen and attempt.next_question_id == question_id:

@@ -11,7 +11,7 @@ from ..db import attempts as db
 from ..domain.attempt import Attempt, PastLevels
 from ..domain.codes import format_code, normalize_code
 from ..domain.dashboard import ABOUT_QUESTIONS
-from ..domain.scoring import TopicResult, recommend
+from ..domain.scoring import Scored, TopicResult, recommend
 from .errors import PageError
 from .exports import about_name
 from .pages import render
@@ -36,6 +36,16 @@ async def _results_of(site: Site, attempt: Attempt) -> list[TopicResult]:
     return await db.stored_results(attempt)
 
 
+def _right_counts(scored: list[Scored]) -> dict[str, tuple[int, int]]:
+    """Per topic, questions fully right and questions asked: "3 of 5 questions right" reads better than points
+    (partial credit stays inside the level rule)."""
+    counts: dict[str, tuple[int, int]] = {}
+    for a in scored:
+        right, asked = counts.get(a.question.topic_id, (0, 0))
+        counts[a.question.topic_id] = (right + a.is_right, asked + 1)
+    return counts
+
+
 async def _results_page(
     request: Request, site: Site, attempt: Attempt, *, status_code: int = 200, code_error: bool = False
 ) -> Template:
@@ -51,6 +61,8 @@ async def _results_page(
         levels={r.topic_id: r.level for r in results},
         earlier_code=format_code(earlier.result_code) if earlier else None,
         scored=scored,
+        review=[(a, attempt.options(a.question)) for a in scored],  # in the order the person saw them
+        right=_right_counts(scored),
         lessons=recommend(site.bank, scored),
         code=format_code(attempt.result_code),
         qr=qr_svg(code_url(request, attempt.result_code)),

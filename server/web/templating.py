@@ -3,6 +3,7 @@ person's language out of bilingual content."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from babel.dates import format_date
@@ -11,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from ..domain.scoring import LEVELS
+from ..domain.team import VIETNAM
 from ..domain.text import Text
 from .i18n import Catalogs, current_language
 from .static import hashed_name
@@ -45,6 +47,10 @@ def number(value: float, digits: int = 0) -> str:
 
 
 def date(value) -> str:  # type: ignore[no-untyped-def]
+    """A day as people in Vietnam read it: a moment is shown in Vietnam time (a finished attempt keeps the start
+    of its Vietnam day, which is the evening before in UTC)."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        value = value.astimezone(VIETNAM).date()
     return format_date(value, format="medium", locale=LOCALES[current_language.get()])
 
 

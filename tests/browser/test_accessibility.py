@@ -106,12 +106,7 @@ def _start_in_english(page) -> None:  # type: ignore[no-untyped-def]
 
 
 def _answer_in_english(page, bank) -> None:  # type: ignore[no-untyped-def]
-    question_id = page.locator('input[name="question"]').input_value()
-    for option in bank.question(question_id).options:
-        if option.correct:
-            page.locator(f'input[name="option"][value="{option.id}"]').check()
-    page.get_by_role("button", name="Answer and continue").click()
-    page.locator(f'input[name="question"][value="{question_id}"]').wait_for(state="detached")
+    answer_current_question_rightly(page, bank, "en")
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])

@@ -19,7 +19,7 @@ def test_a_whole_journey_in_vietnamese_with_htmx(phone, bank):
         expect(page.locator(".progress")).to_contain_text(f"Câu {n}/15")
         answer_current_question_rightly(page, bank)
     expect(page.get_by_role("heading", name="Kết quả của bạn", exact=True)).to_be_visible()
-    expect(page.locator("table.levels")).to_contain_text("Nâng cao")
+    expect(page.locator(".topic-level .level-now").first).to_contain_text("Nâng cao")
     expect(page.locator(".code")).to_have_text(re.compile(r"^[A-Z2-9]{4}-[A-Z2-9]{4}$"))
     answers = [r for r in requests if r.url.endswith("/quiz/answer")]
     assert len(answers) == 15
@@ -34,7 +34,7 @@ def test_the_same_journey_works_with_javascript_off(phone_without_js, bank):
         expect(page.locator(".progress")).to_contain_text(f"Câu {n}/15")
         answer_current_question_rightly(page, bank)
     expect(page.get_by_role("heading", name="Kết quả của bạn", exact=True)).to_be_visible()
-    expect(page.locator("table.levels")).to_contain_text("Nâng cao")
+    expect(page.locator(".topic-level .level-now").first).to_contain_text("Nâng cao")
 
 
 def test_reloading_mid_quiz_resumes_where_the_person_was(phone, bank):

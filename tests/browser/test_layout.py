@@ -67,3 +67,34 @@ def test_answer_targets_are_at_least_44_px_high(phone, bank):
     for box in [o.bounding_box() for o in page.locator("label.option").all()]:
         assert box and box["height"] >= 44
     assert page.get_by_role("button", name="Trả lời và tiếp tục").bounding_box()["height"] >= 44
+
+
+BROKEN_WORDS = """() => {
+  /* Words split across two lines in the level steps and level tables ("Trun / g cấp"): a word whose text range
+     has more than one line box. */
+  const broken = [];
+  for (const cell of document.querySelectorAll(".scale .step, .level-now, table.levels th, table.levels td")) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const match of node.textContent.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        if (lines.size > 1) broken.push(match[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+
+
+@pytest.mark.parametrize("width", [320, 360])
+def test_level_names_never_break_inside_a_word(browser, live_server, bank, width):
+    context = browser.new_context(viewport={"width": width, "height": 700}, base_url=live_server, has_touch=True)
+    page = context.new_page()
+    for path in visit_all(page, bank):
+        if path in ("/results", "/code"):
+            assert page.evaluate(BROKEN_WORDS) == [], f"{path} breaks a word at {width} px"
+    assert page.locator(".scale .step").count() == 4 * len(bank.topics)
+    context.close()

@@ -20,11 +20,19 @@ def test_the_three_topics_are_there():
 
 
 @pytest.mark.parametrize("topic_id", sorted(TOPICS))
-def test_each_topic_has_24_questions_and_6_per_band(topic_id):
+def test_each_topic_has_40_questions_and_12_per_band(topic_id):
     topic = TOPICS[topic_id]
-    assert len(topic.questions) >= 24
+    assert len(topic.questions) >= 40
     for band in BANDS:
-        assert len(topic.in_band(band)) >= 6, band
+        assert len(topic.in_band(band)) >= 12, band
+
+
+@pytest.mark.parametrize("topic_id", sorted(TOPICS))
+def test_each_band_mixes_kinds_and_the_topic_probes_more_than_one_safety_competence(topic_id):
+    topic = TOPICS[topic_id]
+    for band in BANDS:
+        assert len({q.kind for q in topic.in_band(band)}) >= 2, band
+    assert len({c for q in topic.questions for c in q.competences}) >= 4
 
 
 @pytest.mark.parametrize("topic_id", sorted(TOPICS))

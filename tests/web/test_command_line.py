@@ -33,6 +33,24 @@ def test_check_content_json_summarises_the_bank():
         assert topic["questions"] == sum(topic["by_band"].values())
         assert set(topic["by_band"]) == {"basic", "intermediate", "advanced"}
         assert topic["lessons"] >= 1
+        assert topic["cues"]["passed"] and "key is the longest" in topic["cues"]["figures"]
+    assert report["cues_passed"] is True
+
+
+def test_check_content_fails_on_a_planted_cue_and_says_which(tmp_path):
+    for path in (ROOT / "quizzes").glob("*.toml"):
+        shutil.copy(path, tmp_path / path.name)
+    planted = (tmp_path / "signatures.toml").read_text(encoding="utf-8").replace("answer = true", "answer = false")
+    (tmp_path / "signatures.toml").write_text(planted, encoding="utf-8")
+    result = run("check-content", "--json", CONTENT_DIR=str(tmp_path))
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["errors"] == [] and report["cues_passed"] is False
+    figure = report["topics"]["signatures"]["cues"]["figures"]["true/false answered false"]
+    assert figure["observed"] == 1.0 and figure["passed"] is False
+    assert report["topics"]["e-services"]["cues"]["passed"]  # the untouched topics still pass
+    text = run("check-content", CONTENT_DIR=str(tmp_path)).stdout
+    assert "cue true/false answered false: 100%" in text and "FAIL" in text
 
 
 def test_check_content_fails_on_a_broken_file_and_names_it(tmp_path):

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 
 from ..conftest import run_async
+from .helpers import shown_question
 
 CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
 QUESTION = re.compile(r'name="question" value="([^"]+)"')
@@ -25,9 +26,9 @@ def started(live_server: str) -> httpx.Client:
 def test_the_same_answer_posted_twenty_times_at_once_counts_once(live_server, bank):
     client = started(live_server)
     page = client.get("/quiz").text
-    token, question_id = CSRF.search(page).group(1), QUESTION.search(page).group(1)
-    right = sorted(bank.question(question_id).correct_ids)
-    data = {"_csrf_token": token, "question": question_id, "option": right}
+    question, name, values = shown_question(page, bank)
+    right = [values[o] for o in sorted(question.correct_ids)]
+    data = {"_csrf_token": CSRF.search(page).group(1), "question": name, "option": right}
     with ThreadPoolExecutor(max_workers=10) as pool:
         statuses = list(pool.map(lambda _: client.post("/quiz/answer", data=data).status_code, range(20)))
     assert statuses == [303] * 20
@@ -37,9 +38,9 @@ def test_the_same_answer_posted_twenty_times_at_once_counts_once(live_server, ba
 def test_two_different_answers_raced_to_one_question_leave_one(live_server, bank):
     client = started(live_server)
     page = client.get("/quiz").text
-    token, question_id = CSRF.search(page).group(1), QUESTION.search(page).group(1)
-    options = sorted(bank.question(question_id).option_ids)
-    posts = [{"_csrf_token": token, "question": question_id, "option": [o]} for o in options[:2]] * 5
+    question, name, values = shown_question(page, bank)
+    options = [values[o] for o in sorted(question.option_ids)]
+    posts = [{"_csrf_token": CSRF.search(page).group(1), "question": name, "option": [o]} for o in options[:2]] * 5
     with ThreadPoolExecutor(max_workers=10) as pool:
         list(pool.map(lambda data: client.post("/quiz/answer", data=data), posts))
     assert "Câu 2/15" in client.get("/quiz").text
@@ -62,11 +63,11 @@ def test_fifty_citizens_answering_at_once_on_one_process_all_succeed_and_count_o
                 page = await client.get("/quiz")
                 if page.status_code != 200 or not QUESTION.search(page.text):
                     break
-                question_id = QUESTION.search(page.text).group(1)
+                question, name, values = shown_question(page.text, bank)
                 form = {
                     "_csrf_token": CSRF.search(page.text).group(1),
-                    "question": question_id,
-                    "option": sorted(bank.question(question_id).correct_ids),
+                    "question": name,
+                    "option": [values[o] for o in sorted(question.correct_ids)],
                 }
                 statuses.append((await client.post("/quiz/answer", data=form)).status_code)
             statuses.append((await client.get("/results", follow_redirects=False)).status_code)
@@ -89,19 +90,19 @@ def test_a_write_that_cannot_get_the_lock_is_a_clear_503_and_loses_nothing(live_
         pytest.skip("the file lock is SQLite's")
     client = started(live_server)
     page = client.get("/quiz").text
-    first = QUESTION.search(page).group(1)
+    first, name, values = shown_question(page, bank)
     data = {
         "_csrf_token": CSRF.search(page).group(1),
-        "question": first,
-        "option": sorted(bank.question(first).correct_ids),
+        "question": name,
+        "option": [values[o] for o in sorted(first.correct_ids)],
     }
     assert client.post("/quiz/answer", data=data).status_code == 303
     page = client.get("/quiz").text
-    second = QUESTION.search(page).group(1)
+    second, name, values = shown_question(page, bank)
     data = {
         "_csrf_token": CSRF.search(page).group(1),
-        "question": second,
-        "option": sorted(bank.question(second).option_ids)[:1],
+        "question": name,
+        "option": [values[sorted(second.option_ids)[0]]],
     }
     holder = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another process holds the write lock for longer than the server waits

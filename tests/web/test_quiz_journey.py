@@ -49,8 +49,9 @@ def test_everything_right_reaches_advanced_in_every_topic(client, bank):
     finish(client, bank, right_options)
     page = client.get("/results")
     assert page.status_code == 200
-    assert page.text.count("Nâng cao") >= len(bank.topics)
-    assert "Chưa đạt" not in page.text
+    assert page.text.count('<strong class="level level-advanced">Nâng cao</strong>') == len(bank.topics)
+    assert page.text.count('<li class="step reached" aria-current="step">Nâng cao</li>') == len(bank.topics)
+    assert "level-not_yet" not in page.text
     assert page.headers["cache-control"] == "no-store"
 
 
@@ -58,7 +59,8 @@ def test_everything_wrong_shows_not_yet_and_recommends_three_lessons(client, ban
     start(client)
     finish(client, bank, wrong_options)
     page = client.get("/results").text
-    assert page.count(">Chưa đạt<") == len(bank.topics)
+    assert page.count('<strong class="level level-not_yet">Chưa đạt</strong>') == len(bank.topics)
+    assert page.count("(bậc 1 trên 4)") == len(bank.topics)
     recommended = re.search(r'<ol class="lessons">(.*?)</ol>', page, re.S)
     assert recommended and recommended.group(1).count("<li>") == 3
 
@@ -67,7 +69,7 @@ def test_results_explain_every_answer(client, bank):
     start(client, scope=bank.topics[0].id)
     asked = finish(client, bank, wrong_options)
     page = client.get("/results").text
-    assert page.count("✗ Chưa đúng") == len(asked)
+    assert page.lower().count("✗ chưa đúng") == len(asked)  # true/false items say "Bạn trả lời: Sai — ✗ chưa đúng"
     for question in asked:
         assert question.explanation.vi.split("\n")[0][:40] in page.replace("&#34;", '"').replace("&#39;", "'")
 
