@@ -16,9 +16,13 @@ workbox.precaching.precacheAndRoute(PRECACHE.map((url) => ({ url, revision: null
   .concat(PAGES.map((url) => ({ url, revision: VERSION }))), { ignoreURLParametersMatching: [/.*/] });
 workbox.precaching.cleanupOutdatedCaches();
 
+/* Declared before the queue: where the browser has no Background Sync (WebKit, so every iPhone, and Firefox),
+   Workbox's Queue runs its sync callback at once, inside its constructor, before `queue` exists. The callback
+   is handed the queue it belongs to, and replays from that. */
+let replaying = null;
 const queue = new workbox.backgroundSync.Queue("quiz-answers", {
   maxRetentionTime: 14 * 24 * 60,
-  onSync: () => replay(),
+  onSync: ({ queue: started }) => replay(started),
 });
 
 async function freshToken() {
@@ -31,14 +35,13 @@ async function notify(message) {
   for (const client of await self.clients.matchAll({ includeUncontrolled: true })) client.postMessage(message);
 }
 
-let replaying = null;
-function replay() {
+function replay(from = queue) {
   /* One replay at a time; each queued answer is sent as it was, with a fresh CSRF token if the old one has
      expired (a browser restart while offline). The server stores each submission once, so a replay is safe. */
   replaying = replaying || (async () => {
     let entry;
     try {
-      while ((entry = await queue.shiftRequest())) {
+      while ((entry = await from.shiftRequest())) {
         let response;
         try {
           response = await fetch(entry.request.clone(), { credentials: "same-origin", redirect: "manual" });
@@ -52,7 +55,7 @@ function replay() {
             });
           }
         } catch (error) {
-          await queue.unshiftRequest(entry);
+          await from.unshiftRequest(entry);
           throw error;
         }
       }

@@ -176,52 +176,72 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server_and_log(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """`python -m server serve` as an operator runs it, on a free loopback port; its stdout and stderr go to a
-    file, so tests can read what the server logs."""
-    port = _free_port()
-    log = Path(tmp_path_factory.mktemp("server")) / "server.log"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": TEST_SECRET,
-        "APP_ENV": "test",
-        "RATE_LIMIT_PER_MINUTE": "100000",
-        "ARGON2_MEMORY_KIB": str(ARGON2_TEST_MEMORY_KIB),
-        "ARGON2_TIME_COST": "1",
-        "AUTO_RELEASE": "false",
-        "ATTEMPTS_PER_HOUR": "100000",
-        "BURST_CLIENT_PER_HOUR": "100000",
-    }
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "server", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
+class ServedApp:
+    """`python -m server serve` as an operator runs it, on one loopback port, logging to a file; a test may stop it
+    and start it again on the same port (the phone's server going down and coming back)."""
+
+    def __init__(self, database_url: str, log: Path, port: int | None = None) -> None:
+        self.port = port or _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": TEST_SECRET,
+            "APP_ENV": "test",
+            "RATE_LIMIT_PER_MINUTE": "100000",
+            "ARGON2_MEMORY_KIB": str(ARGON2_TEST_MEMORY_KIB),
+            "ARGON2_TIME_COST": "1",
+            "AUTO_RELEASE": "false",
+            "ATTEMPTS_PER_HOUR": "100000",
+            "BURST_CLIENT_PER_HOUR": "100000",
+        }
+        self.process: subprocess.Popen | None = None
+
+    def start(self, release: str | None = None) -> None:
+        """Starts the server; `release` sets RELEASE, which versions the service worker (a new app release)."""
+        env = {**self.env, **({"RELEASE": release} if release else {})}
+        with self.log.open("a") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "server", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + 60  # a loaded machine takes a while to import, migrate and load content
         while True:
             try:
-                urllib.request.urlopen(f"{url}/healthz", timeout=1)  # noqa: S310 - our own loopback server
-                break
+                urllib.request.urlopen(f"{self.url}/healthz", timeout=1)  # noqa: S310 - our own loopback server
+                return
             except OSError:
-                if process.poll() is not None:
-                    raise RuntimeError(f"server exited: {log.read_text()}") from None
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"server exited: {self.log.read_text()}") from None
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"server did not start: {log.read_text()}") from None
+                    raise RuntimeError(f"server did not start: {self.log.read_text()}") from None
                 time.sleep(0.1)
-        yield url, log
-    finally:
-        process.terminate()
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
         try:
-            process.wait(timeout=10)
+            self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            process.kill()
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+@pytest.fixture(scope="session")
+def live_server_and_log(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The live server of the session; its stdout and stderr go to a file, so tests can read what it logs."""
+    served = ServedApp(database_url, Path(tmp_path_factory.mktemp("server")) / "server.log")
+    try:
+        served.start()
+        yield served.url, served.log
+    finally:
+        served.stop()
 
 
 @pytest.fixture(scope="session")

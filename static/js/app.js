@@ -2,14 +2,32 @@
    Without JavaScript none of this runs and the forms post as usual. */
 (function () {
   "use strict";
-  if (!("serviceWorker" in navigator) || !window.caches) return;
+  var unavailable = false;
+
+  function sayOfflineUnavailable() {
+    /* The browser cannot keep the quiz (no service worker, no Cache Storage, or a private window that refuses
+       them): say so in plain words on the question page; the quiz itself goes on online. */
+    unavailable = true;
+    var el = document.getElementById("offline-unavailable");
+    if (el) el.hidden = false;
+  }
+
+  if (!("serviceWorker" in navigator) || !window.caches) {
+    document.addEventListener("DOMContentLoaded", sayOfflineUnavailable);
+    document.addEventListener("htmx:afterSettle", sayOfflineUnavailable);
+    return;
+  }
   var QUIZ_CACHE = "kns-quiz";
 
-  navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
+  navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(sayOfflineUnavailable);
+  caches.open(QUIZ_CACHE).catch(sayOfflineUnavailable);
 
   function note(show) {
     var el = document.getElementById("pending-note");
-    if (el) el.hidden = !show;
+    if (!el) return;
+    /* Without Background Sync (every iPhone) nothing sends the answers while the app is closed: say when they go. */
+    if (show && !("SyncManager" in window) && el.dataset.withoutSync) el.textContent = el.dataset.withoutSync;
+    el.hidden = !show;
   }
 
   function keepPack() {
@@ -102,6 +120,7 @@
   }
   document.addEventListener("DOMContentLoaded", onPage);
   document.addEventListener("htmx:afterSettle", function (event) {
+    if (unavailable) sayOfflineUnavailable();
     freshKeys();
     keepPack();
     rememberCurrent();

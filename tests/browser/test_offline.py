@@ -3,20 +3,13 @@ and a new release of the service worker taking over in the middle of a quiz with
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from server.settings import ROOT
-
-from ..conftest import ARGON2_TEST_MEMORY_KIB, TEST_SECRET
+from ..conftest import ServedApp
 from .journey import answer_current_question_rightly, start_full_check, tick_right_options
 
 CONTROLLED = "navigator.serviceWorker.ready.then(() => !!navigator.serviceWorker.controller)"
@@ -91,65 +84,9 @@ def test_reloading_while_offline_continues_the_quiz(phone, bank):
     phone.set_offline(False)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """The real server, which a test can stop and start again on the same address with a new release."""
-
-    def __init__(self, database_url: str) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.database_url = database_url
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self, release: str) -> None:
-        env = {
-            **os.environ,
-            "DATABASE_URL": self.database_url,
-            "SECRET_KEY": TEST_SECRET,
-            "APP_ENV": "test",
-            "RATE_LIMIT_PER_MINUTE": "100000",
-            "RELEASE": release,
-            "AUTO_RELEASE": "false",
-            "ATTEMPTS_PER_HOUR": "100000",
-            "BURST_CLIENT_PER_HOUR": "100000",
-            "ARGON2_MEMORY_KIB": str(ARGON2_TEST_MEMORY_KIB),
-            "ARGON2_TIME_COST": "1",
-        }
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "server", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 60  # a loaded machine takes a while to import, migrate and load content
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"{self.url}/healthz", timeout=1)  # noqa: S310 - our own loopback server
-                return
-            except OSError:
-                if self.process.poll() is not None:
-                    raise RuntimeError("server exited") from None
-                time.sleep(0.1)
-        raise RuntimeError("server did not start")
-
-    def stop(self) -> None:
-        if self.process:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-
-
 @pytest.fixture
-def releases(database_url):  # type: ignore[no-untyped-def]
-    server = Server(database_url)
+def releases(database_url, tmp_path):  # type: ignore[no-untyped-def]
+    server = ServedApp(database_url, tmp_path / "server.log")
     server.start("1")
     yield server
     server.stop()
@@ -204,3 +141,23 @@ def test_a_new_release_taking_over_mid_quiz_loses_nothing(browser, playwright, r
         page.wait_for_url("**/results")
     expect(page.locator("ol.review > li.right")).to_have_count(15)
     context.close()
+
+
+def test_a_browser_that_cannot_keep_the_quiz_says_so_and_the_quiz_goes_on_online(phone, bank):
+    page = phone.new_page()
+    # A browser without service workers (an old one, or a private window that refuses them).
+    page.add_init_script("delete Navigator.prototype.serviceWorker;")
+    start_full_check(page)
+    note = page.locator("#offline-unavailable")
+    expect(note).to_be_visible()
+    expect(note).to_contain_text("bài kiểm tra cần có mạng")
+    answer_current_question_rightly(page, bank)
+    expect(page.locator(".progress")).to_contain_text("Câu 2/15")
+    expect(note).to_be_visible()  # still said after the next question is swapped in
+
+
+def test_a_browser_with_a_service_worker_does_not_show_that_note(phone, bank):
+    page = phone.new_page()
+    start_full_check(page)
+    wait_until_offline_ready(page)
+    expect(page.locator("#offline-unavailable")).to_be_hidden()
