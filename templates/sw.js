@@ -83,12 +83,11 @@ async function answeredIds(cache) {
     .filter((p) => p.startsWith("/quiz/answered/")).map((p) => decodeURIComponent(p.slice(15)));
 }
 
-async function offlineNext(request) {
+async function offlineNext(body) {
   /* The next question of the attempt from the pack the page left on the device, marking this one answered. */
-  const form = new URLSearchParams(await request.text());
+  const form = new URLSearchParams(body);
   const pack = await readPack();
-  const headers = { "Content-Type": "text/html; charset=utf-8", "X-Queued": "1" };
-  if (!pack) return new Response("", { status: 503, headers });
+  if (!pack) return "";
   const cache = await caches.open(QUIZ_CACHE);
   const answered = form.get("question");
   await cache.put("/quiz/answered/" + encodeURIComponent(answered), new Response("1"));
@@ -97,27 +96,24 @@ async function offlineNext(request) {
   const from = pack.questions.findIndex((q) => q.id === answered);
   const next = pack.questions.slice(from + 1).find((q) => !done.includes(q.id));
   await cache.put("/quiz/current", new Response(next ? next.id : ""));
-  return new Response(next ? next.html : pack.pending_html, { status: 200, headers });
+  return next ? next.html : pack.pending_html;
 }
 
-workbox.routing.registerRoute(
-  ({ url, request }) => url.pathname === "/quiz/answer" && request.method === "POST",
-  async ({ request }) => {
-    const queued = request.clone();
-    const forPack = request.clone();
-    try {
-      return await fetch(request);
-    } catch (error) {
-      await queue.pushRequest({ request: queued });
-      await notify({ type: "queued", pending: await pending() });
-      /* A failure while the device says it is online is usually a blip: try again soon, not only at the next
-         sync event. */
-      if (self.navigator.onLine) setTimeout(() => replay().catch(() => null), 3000);
-      return offlineNext(forPack);
-    }
-  },
-  "POST",
-);
+async function keepAnswer(body) {
+  /* An answer the page could not send (no connection, or a blip). The worker never intercepts answer posts:
+     online they go from the page to the server untouched (WebKit has been seen to send an empty body when a
+     worker re-sends a POST it intercepted). What could not be sent is kept as its urlencoded text, and the
+     request is built from that text when it is replayed. */
+  const request = new Request("/quiz/answer", {
+    method: "POST", body, credentials: "same-origin",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+  });
+  await queue.pushRequest({ request });
+  /* A failure while the device says it is online is usually a blip: try again soon, not only at the next
+     sync event. */
+  if (self.navigator.onLine) setTimeout(() => replay().catch(() => null), 3000);
+  return offlineNext(body);
+}
 
 /* Pages: the network first (fresh CSRF tokens, current content); when offline, the precached copy, and for
    anything else the offline page. */
@@ -147,6 +143,11 @@ workbox.routing.registerRoute(
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "replay") event.waitUntil(replay().catch(() => null));
+  if (data.type === "answer" && typeof data.body === "string") {
+    event.waitUntil(keepAnswer(data.body).then(async (html) => {
+      if (event.source) event.source.postMessage({ type: "kept", html, pending: await pending() });
+    }));
+  }
   if (data.type === "pending") event.waitUntil(pending().then((n) => event.source && event.source.postMessage({ type: "pending", pending: n })));
 });
 

@@ -25,8 +25,7 @@
   function note(show) {
     var el = document.getElementById("pending-note");
     if (!el) return;
-    /* Without Background Sync (every iPhone) nothing sends the answers while the app is closed: say when they go. */
-    if (show && !("SyncManager" in window) && el.dataset.withoutSync) el.textContent = el.dataset.withoutSync;
+    if (show) withoutSync(el.parentNode);
     el.hidden = !show;
   }
 
@@ -94,9 +93,42 @@
     }).catch(function () {});
   }
 
+  function showKept(html) {
+    /* The next question from the phone, in place of the one whose answer the worker kept. */
+    var quiz = document.getElementById("quiz");
+    if (!quiz || !html) return;
+    var holder = document.createElement("div");
+    holder.innerHTML = html;
+    var next = holder.firstElementChild;
+    quiz.replaceWith(next);
+    if (window.htmx) htmx.process(next);
+    window.scrollTo(0, 0);
+    freshKeys();
+    rememberCurrent();
+    withoutSync(next);
+  }
+
+  function withoutSync(root) {
+    /* Without Background Sync (every iPhone) nothing sends the answers while the app is closed: say when they go. */
+    if ("SyncManager" in window) return;
+    root.querySelectorAll("[data-without-sync]").forEach(function (el) { el.textContent = el.dataset.withoutSync; });
+  }
+
+  document.addEventListener("htmx:sendError", function (event) {
+    /* The answer could not reach the server: hand it to the worker as the text of the form, to keep and send
+       later; the worker answers with the next question kept on the phone. */
+    var form = event.detail && event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("form");
+    if (!form || form.getAttribute("action") !== "/quiz/answer" || !navigator.serviceWorker.controller) return;
+    var body = new URLSearchParams(new FormData(form)).toString();
+    navigator.serviceWorker.controller.postMessage({ type: "answer", body: body });
+  });
+
   navigator.serviceWorker.addEventListener("message", function (event) {
     var data = event.data || {};
-    if (data.type === "queued") note(true);
+    if (data.type === "kept") {
+      showKept(data.html);
+      note(true);
+    }
     if (data.type === "pending") note(data.pending > 0);
     if (data.type === "synced") {
       note(false);
@@ -124,12 +156,5 @@
     freshKeys();
     keepPack();
     rememberCurrent();
-    var xhr = event.detail && event.detail.xhr;
-    if (xhr && xhr.getResponseHeader("X-Queued")) {
-      note(true);
-      if (navigator.onLine && navigator.serviceWorker.controller) {
-        setTimeout(function () { navigator.serviceWorker.controller.postMessage({ type: "replay" }); }, 3000);
-      }
-    }
   });
 })();

@@ -161,3 +161,16 @@ def test_a_browser_with_a_service_worker_does_not_show_that_note(phone, bank):
     start_full_check(page)
     wait_until_offline_ready(page)
     expect(page.locator("#offline-unavailable")).to_be_hidden()
+
+
+def test_online_answers_go_from_the_page_to_the_server_untouched_by_the_worker(phone, bank):
+    page = phone.new_page()
+    start_full_check(page)
+    wait_until_offline_ready(page)  # the worker controls the page
+    with page.expect_response(lambda r: r.url.endswith("/quiz/answer")) as answered:
+        answer_current_question_rightly(page, bank)
+    # Not re-sent by the worker (WebKit has sent such re-sent posts with an empty body): only what could not be
+    # sent is handed to the worker, as text.
+    assert answered.value.from_service_worker is False
+    assert answered.value.ok
+    expect(page.locator(".progress")).to_contain_text("Câu 2/15")
