@@ -26,7 +26,7 @@ import time
 
 from server.app import load_content
 from server.db import attempts as attempts_db
-from server.db import partitions
+from server.db import partitions, tables
 from server.domain import months
 from server.domain.areas import Province, load_province
 from server.domain.content import Bank
@@ -46,7 +46,7 @@ LEVELS = ("not_yet", "basic", "intermediate", "advanced")
 
 async def probe(bank: Bank, province: Province, label: str) -> None:
     """The quiz's writes through the real query functions, many citizens at once."""
-    engine = attempts_db.tables.Attempt._meta.db
+    engine = tables.Attempt._meta.db
     communes = [c.code for c in province.communes]
     queue = list(range(PROBE_ATTEMPTS))
 
@@ -99,11 +99,11 @@ async def load(url: str, bank: Bank, province: Province, count: int, now: dt.dat
     writes, timed before and after, check them as always."""
     import asyncpg
 
-    engine = attempts_db.tables.Attempt._meta.db
+    engine = tables.Attempt._meta.db
     current = months.month_of(now)
     per_month = {months.shift(current, n - len(SHARES) + 1): int(count * share) for n, share in enumerate(SHARES)}
     await partitions.ensure(engine, per_month)
-    first = 1 + (await attempts_db.tables.Attempt.raw("SELECT COALESCE(MAX(id), 0) AS m FROM attempt"))[0]["m"]
+    first = 1 + (await tables.Attempt.raw("SELECT COALESCE(MAX(id), 0) AS m FROM attempt"))[0]["m"]
     firsts, next_id = {}, first
     for month, total in per_month.items():
         firsts[month] = next_id
@@ -136,7 +136,7 @@ async def load(url: str, bank: Bank, province: Province, count: int, now: dt.dat
                 await conn.close()
 
     await asyncio.gather(*(one_month(m) for m in per_month))
-    await attempts_db.tables.Attempt.raw(f"SELECT setval(pg_get_serial_sequence('attempt', 'id'), {next_id})")
+    await tables.Attempt.raw(f"SELECT setval(pg_get_serial_sequence('attempt', 'id'), {next_id})")
     step = time.perf_counter()
     conn = await asyncpg.connect(dsn=url)
     try:

@@ -32,14 +32,18 @@ def shown_question(page: Page, bank: Bank, language: str = "vi") -> Question:
     return matches[0]
 
 
-def tick_right_options(page: Page, bank: Bank, language: str = "vi") -> str:
-    """Ticks the right options of the question on screen by their text; returns the form's name for the question."""
+def tick_options(page: Page, bank: Bank, wanted, language: str = "vi") -> str:  # type: ignore[no-untyped-def]
+    """Ticks, by their text, the options `wanted(question)` picks of the question on screen; returns the form's
+    name for the question."""
     name = page.locator('input[name="question"]').input_value()
-    for option in shown_question(page, bank, language).options:
-        if option.correct:
-            text = re.compile(f"^{re.escape(_plain(option.text.get(language)))}$")
-            page.locator("label.option").filter(has=page.locator("span", has_text=text)).locator("input").check()
+    for option in wanted(shown_question(page, bank, language)):
+        text = re.compile(f"^{re.escape(_plain(option.text.get(language)))}$")
+        page.locator("label.option").filter(has=page.locator("span", has_text=text)).locator("input").check()
     return name
+
+
+def tick_right_options(page: Page, bank: Bank, language: str = "vi") -> str:
+    return tick_options(page, bank, lambda q: [o for o in q.options if o.correct], language)
 
 
 def answer_current_question_rightly(page: Page, bank: Bank, language: str = "vi") -> str:

@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import io
-import re
 
 import pytest
 from pypdf import PdfReader
 
-from .journey import shown_question, start_full_check
+from .journey import start_full_check, tick_options
 
 
 def _answer_everything_wrongly(page, bank) -> None:  # type: ignore[no-untyped-def]
     """The longest card: every topic "Chưa đạt", three lessons to take."""
     for _ in range(15):
-        question = shown_question(page, bank)
-        name = page.locator('input[name="question"]').input_value()
-        wrong = next(o for o in question.options if not o.correct)
-        text = re.compile(f"^{re.escape(' '.join(wrong.text.vi.split()))}$")
-        page.locator("label.option").filter(has=page.locator("span", has_text=text)).locator("input").check()
+        name = tick_options(page, bank, lambda q: [next(o for o in q.options if not o.correct)])
         page.get_by_role("button", name="Trả lời và tiếp tục").tap()
         page.locator(f'input[name="question"][value="{name}"]').wait_for(state="detached")
     page.wait_for_url("**/results")

@@ -72,7 +72,7 @@ def test_an_attempt_and_its_rows_are_filed_in_the_partitions_of_its_month(app, b
         )
         assert f"attempt_m{THIS_MONTH}" in plan
         assert f"attempt_m{months.shift(THIS_MONTH, 1)}" not in plan
-        # Unique keys hold inside a month's partition: a replayed answer is still stored once.
+        # The journey's 15 answers are all in the month's answer partition.
         counts = _query(client, "SELECT COUNT(*) AS n FROM answer WHERE month = {}", THIS_MONTH)
         assert counts[0]["n"] == 15
 
