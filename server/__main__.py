@@ -87,7 +87,7 @@ def _create_user(role: str, username: str, area: str | None) -> int:
     from .db.engine import bind, engine_for, start, stop
     from .domain.areas import load_province
     from .domain.passwords import WeakPassword
-    from .domain.staff import InvalidUsername, Role, normalize_username
+    from .domain.staff import InvalidUsername, Role, imitated, normalize_username
     from .hashing import Hasher, password_policy
 
     settings = from_env()
@@ -96,7 +96,8 @@ def _create_user(role: str, username: str, area: str | None) -> int:
         kind = Role(role)
     except (InvalidUsername, ValueError):
         print(
-            "error: the username needs 3 to 40 letters, digits, '.', '_' or '-'; the role is admin, official or team",
+            "error: the username needs 3 to 40 Latin letters, digits, '.', '_' or '-'; "
+            "the role is admin, official or team",
             file=sys.stderr,
         )
         return 2
@@ -132,6 +133,10 @@ def _create_user(role: str, username: str, area: str | None) -> int:
         try:
             if await staff_db.username_taken(name):
                 print(f"error: user {name!r} exists already", file=sys.stderr)
+                return 2
+            other = imitated(name, [u.username for u in await staff_db.all_users()])
+            if other:
+                print(f"error: {name!r} looks too much like the existing user {other!r}", file=sys.stderr)
                 return 2
             hashed = Hasher.from_settings(settings).hash(password)
             await staff_db.create(name, hashed, kind, area, must_change=False, now=dt.datetime.now(dt.UTC))
@@ -243,7 +248,10 @@ def _serve(host: str | None, port: int | None, workers: int | None) -> int:
         host=host or settings.host,
         port=port or settings.port,
         workers=count,
-        proxy_headers=settings.https,
+        # X-Forwarded-For is believed only from the proxies named: the login throttle's per-address bucket and the
+        # request limit count the real client, not the proxy that every client shares.
+        proxy_headers=bool(settings.forwarded_allow_ips) or settings.https,
+        forwarded_allow_ips=settings.forwarded_allow_ips or "127.0.0.1",
         server_header=False,
         access_log=False,  # it holds client addresses and query strings; server/web/requestlog.py logs instead
         log_level=settings.log_level.lower(),

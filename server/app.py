@@ -32,15 +32,17 @@ from .settings import Settings
 from .web import account, admin, api, dashboard, errors, general, lessons, offline, preview, quiz, results, team
 from .web.assets import StaticFiles
 from .web.compression import PageCompression
+from .web.counters import Counters
 from .web.i18n import Catalogs, use_language_of
 from .web.ratelimit import RequestLimit, RequestLimitMiddleware
 from .web.releases import ReleaseShelf, keep_up
 from .web.requestlog import RequestLog
 from .web.security import check_origin, header_list, security_headers
 from .web.site import Site, provide_site
-from .web.staff_sessions import LoginThrottle, StaffSessions
+from .web.staff_sessions import StaffSessions
 from .web.static import StaticShortcut, file_hashes
 from .web.templating import build_environment
+from .web.throttle import Throttle
 
 log = logging.getLogger("kynangso")
 
@@ -72,6 +74,7 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
         settings.templates_dir, static_hashes, catalogs, reload=settings.environment == "development"
     )
     store = make_store(settings)
+    counters = Counters(settings.redis_url)
     site = Site(
         settings=settings,
         bank=bank,
@@ -84,7 +87,7 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
             idle_seconds=settings.session_idle_minutes * 60,
             absolute_seconds=settings.session_absolute_hours * 3600,
         ),
-        throttle=LoginThrottle(store, settings.secret_key),
+        throttle=Throttle(counters, settings.secret_key),
         targets=load_targets(settings.targets_file),
         static_hashes=static_hashes,
         static=StaticFiles(settings.static_dir, static_hashes),
@@ -92,13 +95,13 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
         releases=ReleaseShelf(),
     )
 
-    request_limit = RequestLimit(settings.anonymous_rate_per_minute, settings.redis_url)
+    request_limit = RequestLimit(settings.anonymous_rate_per_minute, counters)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         db_engine.bind(engine)
         await db_engine.start(engine)
-        await request_limit.open()
+        await counters.open()
         # The months ahead exist before the first request; the hourly round keeps it so.
         await partitions.ensure_ahead(engine, dt.datetime.now(dt.UTC))
         stop = asyncio.Event()
@@ -110,7 +113,7 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
             hourly.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await hourly
-            await request_limit.close()
+            await counters.close()
             await db_engine.stop(engine)
 
     async def before_request(request: Request) -> None:

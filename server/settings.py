@@ -3,6 +3,7 @@ environment at import time, so tests build the app with explicit settings."""
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 from collections.abc import Mapping
@@ -35,6 +36,9 @@ class Settings:
     anonymous_rate_per_minute: int = 600  # loose: many phones share one carrier IP
     log_level: str = "INFO"
     redis_url: str | None = None  # shared store for sessions, throttling and rate limits across processes
+    # Addresses of the reverse proxies whose X-Forwarded-For names the real client (comma separated, as uvicorn
+    # takes them). Unset: no proxy is trusted, or 127.0.0.1 when HTTPS says a proxy terminates TLS here.
+    forwarded_allow_ips: str | None = None
     argon2_memory_kib: int = 19 * 1024  # OWASP minimum for argon2id: 19 MiB, 2 iterations, 1 lane
     argon2_time_cost: int = 2
     argon2_parallelism: int = 1
@@ -92,6 +96,37 @@ def _secret(env: Mapping[str, str], name: str) -> str | None:
     return env.get(name)
 
 
+def secret_weakness(secret: str) -> str | None:
+    """Why a key could be guessed, or None. Signing keys guard sessions, CSRF tokens and device cookies: a key that
+    is published, repeats itself or runs along the keyboard is no secret. A random key of 32 bytes (43 characters
+    of token_urlsafe) carries about 190 bits by this estimate; a phrase of ordinary words about 130 to 150."""
+    if DEVELOPMENT_SECRET in secret or "change-me" in secret.lower():
+        return "it is the development key published with the app"
+    if any(
+        secret == secret[:n] * (len(secret) // n) + secret[: len(secret) % n] for n in range(1, len(secret) // 2 + 1)
+    ):
+        return "it repeats a shorter pattern"
+    steps = sum(abs(ord(a) - ord(b)) <= 1 for a, b in zip(secret, secret[1:], strict=False))
+    if steps > len(secret) // 2:
+        return "it is mostly runs of neighbouring characters"
+    counts = {c: secret.count(c) for c in set(secret)}
+    bits = -sum(n * math.log2(n / len(secret)) for n in counts.values())
+    if bits < 128:
+        return f"it carries about {bits:.0f} bits of randomness, fewer than 128"
+    return None
+
+
+def check_secret(secret: str, *, production: bool) -> None:
+    if len(secret) < 32:
+        raise SettingsError("SECRET_KEY must be at least 32 characters long")
+    weakness = secret_weakness(secret) if production else None
+    if weakness:
+        raise SettingsError(
+            f"SECRET_KEY is refused in production: {weakness}. Use a long random key, e.g. "
+            f"SECRET_KEY={secrets.token_urlsafe(32)}"
+        )
+
+
 def check_database_url(url: str) -> str:
     if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
         return url
@@ -100,6 +135,26 @@ def check_database_url(url: str) -> str:
     raise SettingsError(
         f"DATABASE_URL must look like sqlite:///path/to/file.db or postgresql://user@host:port/db, not {url!r}"
     )
+
+
+def check_proxy_addresses(value: str) -> str:
+    """Proxy addresses or networks, comma separated; "*" would let any client name its own address."""
+    import ipaddress
+
+    parts = [p.strip() for p in value.split(",") if p.strip()]
+    for part in parts:
+        if part == "*":
+            raise SettingsError(
+                "FORWARDED_ALLOW_IPS must name the proxies' addresses, not '*': with '*' any client can claim any "
+                "address and the per-address limits count nothing"
+            )
+        try:
+            ipaddress.ip_network(part, strict=False)
+        except ValueError:
+            raise SettingsError(
+                f"FORWARDED_ALLOW_IPS must be addresses or networks such as 10.0.0.5,10.0.1.0/24, not {part!r}"
+            ) from None
+    return ",".join(parts)
 
 
 def from_env(env: Mapping[str, str] | None = None) -> Settings:
@@ -115,8 +170,8 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
                 f"SECRET_KEY={secrets.token_urlsafe(32)}"
             )
         secret = DEVELOPMENT_SECRET
-    elif len(secret) < 32:
-        raise SettingsError("SECRET_KEY must be at least 32 characters long")
+    else:
+        check_secret(secret, production=environment == "production")
     values: dict[str, object] = {"secret_key": secret, "environment": environment}
     if "DATABASE_URL" in env:
         values["database_url"] = check_database_url(env["DATABASE_URL"])
@@ -136,6 +191,8 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         values["targets_file"] = Path(env["TARGETS_FILE"])
     if "COMMUNES_FILE" in env:
         values["communes_file"] = Path(env["COMMUNES_FILE"])
+    if env.get("FORWARDED_ALLOW_IPS"):
+        values["forwarded_allow_ips"] = check_proxy_addresses(env["FORWARDED_ALLOW_IPS"])
     if "RATE_LIMIT_PER_MINUTE" in env:
         values["anonymous_rate_per_minute"] = _int("RATE_LIMIT_PER_MINUTE", env["RATE_LIMIT_PER_MINUTE"], 1, 10**6)
     if env.get("REDIS_URL"):

@@ -180,9 +180,19 @@ class ServedApp:
     """`python -m server serve` as an operator runs it, on one loopback port, logging to a file; a test may stop it
     and start it again on the same port (the phone's server going down and coming back)."""
 
-    def __init__(self, database_url: str, log: Path, port: int | None = None) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        log: Path,
+        port: int | None = None,
+        *,
+        host: str = "127.0.0.1",
+        workers: int = 1,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.port = port or _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.host, self.workers = host, workers
+        self.url = f"http://{host}:{self.port}"
         self.log = log
         self.env = {
             **os.environ,
@@ -195,6 +205,7 @@ class ServedApp:
             "AUTO_RELEASE": "false",
             "ATTEMPTS_PER_HOUR": "100000",
             "BURST_CLIENT_PER_HOUR": "100000",
+            **(env or {}),
         }
         self.process: subprocess.Popen | None = None
 
@@ -203,7 +214,8 @@ class ServedApp:
         env = {**self.env, **({"RELEASE": release} if release else {})}
         with self.log.open("a") as out:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "server", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+                [sys.executable, "-m", "server", "serve", "--host", self.host, "--port", str(self.port)]
+                + ["--workers", str(self.workers)],
                 cwd=ROOT,
                 env=env,
                 stdout=out,

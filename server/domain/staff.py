@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
@@ -34,34 +33,52 @@ class InvalidUsername(Exception):
 
 
 def normalize_username(typed: str) -> str:
-    """Usernames compare case-insensitively and in one Unicode form; 3 to 40 letters, digits, . _ -"""
-    name = unicodedata.normalize("NFC", typed).strip().lower()
-    if not 3 <= len(name) <= 40 or not all(c.isalnum() or c in "._-" for c in name):
+    """Usernames compare case-insensitively in compatibility form (NFKC: "admin¹" and a full-width "ａｄｍｉｎ" are
+    "admin1" and "admin"); 3 to 40 Latin letters (Vietnamese ones included), ASCII digits, . _ -. A letter of
+    another script is refused: a Cyrillic "а" in "admin" looks the same and is another account."""
+    name = unicodedata.normalize("NFKC", typed).strip().lower()
+    if not 3 <= len(name) <= 40 or not all(_allowed(c) for c in name):
         raise InvalidUsername(typed)
     return name
 
 
-@dataclass(frozen=True, slots=True)
-class Failures:
-    count: int
-    last: dt.datetime
+def _allowed(c: str) -> bool:
+    if c in "._-" or ("0" <= c <= "9"):
+        return True
+    return c.isalpha() and unicodedata.name(c, "").startswith("LATIN ")
 
 
-# Consecutive failures allowed before waiting, and the longest wait. NIST SP 800-63B 5.2.2 asks for at most 100
-# consecutive failures per account; OWASP asks that an attacker cannot lock a real user out for long, so the wait
-# is capped at five minutes and a success resets it.
+# Characters read as one another on a small screen or in a hurried glance, after accents are dropped.
+# Separators are dropped: "tran.van.an" and "tranvan_an" read as one name.
+_LOOK_ALIKE = str.maketrans({"đ": "d", "0": "o", "1": "l", "i": "l", "ı": "l", ".": None, "_": None, "-": None})
+
+
+def look_alike(username: str) -> str:
+    """What a username looks like to someone reading it: "trần.văn.an", "tran_van_an" and "tranvan.an" are one."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", username) if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", bare).translate(_LOOK_ALIKE)
+
+
+def imitated(username: str, existing: list[str]) -> str | None:
+    """The existing account `username` could pass for, if any."""
+    shape = look_alike(username)
+    return next((other for other in existing if other != username and look_alike(other) == shape), None)
+
+
+# The login back-off (NIST SP 800-63B 5.2.2; OWASP: an attacker must not lock a real user out for long). Each
+# bucket (an account, a device, an address) lets FREE_ATTEMPTS through at once; after that one attempt at a time
+# passes a gate that then stays shut for 15 s, doubling with each attempt up to five minutes. A success resets the
+# bucket; failures are forgotten an hour after the first, so an attacker gets about 20 guesses an hour per account
+# and a person who mistyped five times waits 15 seconds.
 FREE_ATTEMPTS = 5
 FIRST_WAIT_SECONDS = 15
 LONGEST_WAIT_SECONDS = 300
-FORGET_AFTER = dt.timedelta(minutes=15)
+FORGET_AFTER_SECONDS = 3600
 
 
-def wait_seconds(failures: Failures | None, now: dt.datetime, free: int = FREE_ATTEMPTS) -> int:
-    """How long a client must wait before its next login attempt: 0 for the first five failures, then 15 s,
-    doubling with each further failure up to five minutes, counted from the last failure. Failures older than
-    fifteen minutes are forgotten."""
-    if failures is None or now - failures.last > FORGET_AFTER or failures.count < free:
+def gate_seconds(attempt: int, free: int = FREE_ATTEMPTS) -> int:
+    """How long the gate stays shut after the `attempt`-th attempt of a bucket (counting from 1): not at all before
+    the last free one, 15 s after it, then twice as long after each further attempt, at most five minutes."""
+    if attempt < free:
         return 0
-    wait = min(FIRST_WAIT_SECONDS * 2 ** min(failures.count - free, 10), LONGEST_WAIT_SECONDS)
-    remaining = wait - (now - failures.last).total_seconds()
-    return max(0, int(remaining + 0.999))
+    return min(FIRST_WAIT_SECONDS * 2 ** min(attempt - free, 10), LONGEST_WAIT_SECONDS)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
+import unicodedata
 
 import anyio
 from litestar import Request, Response, get, post
@@ -72,6 +72,17 @@ def provide_staff(request: Request) -> StaffUser:
     return request.state.staff  # type: ignore[no-any-return]
 
 
+def typed_password(value: object) -> str:
+    """A password as typed, in one Unicode form: a phone may send "ệ" as one character or as e + two accents, and
+    both must match (passwords are stored NFC). Long input is cut before hashing costs anything: no valid password
+    is longer than 128 characters, so nothing valid is truncated."""
+    return unicodedata.normalize("NFC", str(value)[:1024])
+
+
+def minutes(seconds: int) -> int:
+    return max(1, (seconds + 59) // 60)
+
+
 def _staff_cookie(site: Site, response: Response, session_id: str) -> None:
     response.set_cookie(
         site.cookie_name(STAFF_COOKIE), session_id, httponly=True, samesite="lax", secure=site.settings.https, path="/"
@@ -87,7 +98,7 @@ def _login_page(
         status_code=status_code,
         private=True,
         error=error,
-        wait_minutes=max(1, (wait + 59) // 60),
+        wait_minutes=minutes(wait),
         username=username[:40],
     )
 
@@ -103,24 +114,23 @@ async def login_page(request: Request) -> Template | Redirect:
 @post("/login", name="login_post")
 async def login(request: Request, site: NamedDependency[Site]) -> Template | Redirect:
     form = await request.form()
-    typed, password = str(form.get("username", "")), str(form.get("password", ""))
-    now = dt.datetime.now(dt.UTC)
+    typed, password = str(form.get("username", "")), typed_password(form.get("password", ""))
     try:
         username = normalize_username(typed)
     except InvalidUsername:
         username = "?invalid"
     device = site.throttle.device_nonce(request.cookies.get(site.cookie_name(DEVICE_COOKIE)), username)
-    buckets = site.throttle.buckets(username, client_ip(request), device)
-    wait = await site.throttle.wait(buckets, now)
+    buckets = site.throttle.login(username, client_ip(request), device)
+    # The attempt is counted before the password is checked: concurrent guesses cannot pass the limit together.
+    wait = await site.throttle.reserve(buckets)
     if wait:
         log.warning("login throttled user=%s ip=%s wait=%ss", username, client_ip(request), wait)
         return _login_page(request, status_code=429, error="throttled", wait=wait, username=typed)
     found = await staff_db.by_username(username)
     user, stored = found if found else (None, None)
     # Verify even for unknown users (against a dummy hash): the answer takes the same time either way.
-    valid = await anyio.to_thread.run_sync(site.hasher.verify, stored, password[:1024])
+    valid = await anyio.to_thread.run_sync(site.hasher.verify, stored, password)
     if not valid or user is None or user.disabled:
-        await site.throttle.failed(buckets, now)
         log.warning("login failed user=%s ip=%s", username, client_ip(request))
         return _login_page(request, status_code=400, error="invalid", username=typed)
     await site.throttle.succeeded(buckets)
@@ -162,11 +172,25 @@ async def change_password(
     request: Request, site: NamedDependency[Site], staff: NamedDependency[StaffUser]
 ) -> Template | Redirect:
     form = await request.form()
-    current, new, again = (str(form.get(k, "")) for k in ("current", "new", "again"))
+    current, new, again = (typed_password(form.get(k, "")) for k in ("current", "new", "again"))
+    checks = site.throttle.password_check(staff.id)
+    wait = await site.throttle.reserve(checks)
+    if wait:
+        log.warning("password check throttled user=%s wait=%ss", staff.username, wait)
+        return render(
+            request,
+            "account/password.html",
+            status_code=429,
+            private=True,
+            error="throttled",
+            wait_minutes=minutes(wait),
+        )
     found = await staff_db.by_username(staff.username)
     assert found is not None
-    if not await anyio.to_thread.run_sync(site.hasher.verify, found[1], current[:1024]):
+    if not await anyio.to_thread.run_sync(site.hasher.verify, found[1], current):
+        log.warning("password check failed user=%s", staff.username)
         return render(request, "account/password.html", status_code=400, private=True, error="current")
+    await site.throttle.succeeded(checks)
     if new != again:
         return render(request, "account/password.html", status_code=400, private=True, error="again")
     try:

@@ -17,7 +17,7 @@ from ..db import bursts as bursts_db
 from ..db import staff as staff_db
 from ..db import tokens
 from ..domain.items import ITEM_MONTHS, analyse, sums_from_releases
-from ..domain.staff import InvalidUsername, Role, StaffUser, normalize_username
+from ..domain.staff import InvalidUsername, Role, StaffUser, imitated, normalize_username
 from .account import requires
 from .errors import PageError
 from .pages import render
@@ -62,6 +62,8 @@ class AdminController(Controller):
             error, username = "username", ""
         if error is None and await staff_db.username_taken(username):
             error = "taken"
+        if error is None and imitated(username, [u.username for u in await staff_db.all_users()]):
+            error = "imitates"
         if data["role"] not in {r.value for r in Role}:
             error = error or "role"
         area = data["area"] or None

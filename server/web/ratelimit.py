@@ -11,14 +11,14 @@ from __future__ import annotations
 import math
 import time
 
-import redis.asyncio
 from limits import RateLimitItemPerMinute
-from limits.aio.storage import MemoryStorage, RedisStorage
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from litestar.enums import ScopeType
 from litestar.exceptions import TooManyRequestsException
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
+
+from .counters import Counters
 
 __all__ = ["RequestLimit", "RequestLimitMiddleware"]
 
@@ -27,37 +27,23 @@ class RequestLimit:
     """`per_minute` requests per address in any minute (approximately: the previous minute's count is weighted by
     how much of it still overlaps the sliding window)."""
 
-    def __init__(self, per_minute: int, redis_url: str | None = None) -> None:
+    def __init__(self, per_minute: int, counters: Counters) -> None:
         self._item = RateLimitItemPerMinute(per_minute)
-        self._redis_url = redis_url
-        self._pool: redis.asyncio.ConnectionPool | None = None
+        self._counters = counters
         self._limiter: SlidingWindowCounterRateLimiter | None = None
 
-    async def open(self) -> None:
-        """On the app's event loop (its lifespan): the storage's connections and timers belong to that loop."""
-        if self._redis_url:
-            self._pool = redis.asyncio.ConnectionPool.from_url(self._redis_url)
-            storage = RedisStorage(
-                "async+" + self._redis_url,
-                implementation="redispy",
-                key_prefix="kynangso:requests",
-                connection_pool=self._pool,
-            )
-        else:
-            storage = MemoryStorage()
-        self._limiter = SlidingWindowCounterRateLimiter(storage)
-
-    async def close(self) -> None:
-        if self._pool is not None:
-            await self._pool.disconnect()
-        self._pool = self._limiter = None
+    def _opened(self) -> SlidingWindowCounterRateLimiter:
+        # The counters' storage exists once the app's lifespan has opened it, anew at each start.
+        if self._limiter is None or self._limiter.storage is not self._counters.storage:
+            self._limiter = SlidingWindowCounterRateLimiter(self._counters.storage)
+        return self._limiter
 
     async def take(self, address: str) -> int | None:
         """Counts one request; None when it is allowed, else the seconds to wait before the next one."""
-        assert self._limiter is not None, "open() runs in the app's lifespan"
-        if await self._limiter.hit(self._item, address):
+        limiter = self._opened()
+        if await limiter.hit(self._item, address):
             return None
-        reset_at, _ = await self._limiter.get_window_stats(self._item, address)
+        reset_at, _ = await limiter.get_window_stats(self._item, address)
         return max(1, math.ceil(reset_at - time.time()))
 
 

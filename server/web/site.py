@@ -16,7 +16,8 @@ from ..hashing import Hasher
 from ..settings import Settings
 from .assets import StaticFiles
 from .releases import ReleaseShelf
-from .staff_sessions import LoginThrottle, StaffSessions
+from .staff_sessions import StaffSessions
+from .throttle import Throttle
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +29,7 @@ class Site:
     hasher: Hasher
     policy: PasswordPolicy
     sessions: StaffSessions
-    throttle: LoginThrottle
+    throttle: Throttle  # password and second-factor guesses, counted atomically
     targets: Targets
     static_hashes: dict[str, str]
     static: StaticFiles  # the static files, read and compressed once per process

@@ -2,33 +2,27 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
-from server.domain.staff import Failures, wait_seconds
+from server.domain.staff import gate_seconds
 
 from .staff import admin_creates, change_password, log_in, log_out
 
-NOW = dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.UTC)
-
 
 @pytest.mark.parametrize(
-    ("count", "seconds_ago", "wait"),
+    ("attempt", "wait"),
     [
-        (0, 0, 0),
-        (4, 0, 0),  # the first five failures are free
-        (5, 0, 15),
-        (6, 0, 30),
-        (7, 10, 50),  # 60 s from the last failure, 10 s already gone
-        (20, 0, 300),  # never more than five minutes
-        (500, 0, 300),
-        (9, 20 * 60, 0),  # forgotten after fifteen minutes
+        (1, 0),
+        (4, 0),  # the first five attempts go through at once
+        (5, 15),  # ... and the fifth shuts the gate for 15 s behind it
+        (6, 30),
+        (7, 60),
+        (10, 300),  # never more than five minutes
+        (500, 300),
     ],
 )
-def test_the_back_off_schedule(count, seconds_ago, wait):
-    failures = Failures(count, NOW - dt.timedelta(seconds=seconds_ago)) if count else None
-    assert wait_seconds(failures, NOW) == wait
+def test_the_back_off_schedule(attempt, wait):
+    assert gate_seconds(attempt) == wait
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import pytest
 from litestar.testing import TestClient
 
 from server.app import create_app
+from server.web.counters import Counters
 from server.web.ratelimit import RequestLimit
 
 from ..conftest import run_async
@@ -25,7 +26,7 @@ def forget_counts(redis_url: str | None) -> None:
 
     async def forget() -> None:
         client = redis.asyncio.from_url(redis_url)
-        async for key in client.scan_iter(match="kynangso:requests:*"):
+        async for key in client.scan_iter(match="kynangso:counters:{LIMITER/*"):
             await client.delete(key)
         await client.aclose()
 
@@ -69,14 +70,15 @@ def test_processes_sharing_redis_share_one_limit(redis_url):
     address = f"203.0.113.{secrets.randbelow(200) + 1}-{secrets.token_hex(4)}"
 
     async def take_alternately() -> list[int | None]:
-        first, second = RequestLimit(5, redis_url), RequestLimit(5, redis_url)
-        await first.open()
-        await second.open()
+        counters = Counters(redis_url), Counters(redis_url)
+        for c in counters:
+            await c.open()
+        first, second = (RequestLimit(5, c) for c in counters)
         try:
             return [await (first if n % 2 else second).take(address) for n in range(8)]
         finally:
-            await first.close()
-            await second.close()
+            for c in counters:
+                await c.close()
 
     waits = run_async(take_alternately())
     assert waits[:5] == [None] * 5
