@@ -43,7 +43,6 @@ def main() -> None:
                 hasher.hash("the right passphrase"),
                 Role.TEAM,
                 "13669",
-                must_change=False,
                 now=dt.datetime.now(dt.UTC),
             )
 

@@ -139,7 +139,7 @@ def _create_user(role: str, username: str, area: str | None) -> int:
                 print(f"error: {name!r} looks too much like the existing user {other!r}", file=sys.stderr)
                 return 2
             hashed = Hasher.from_settings(settings).hash(password)
-            await staff_db.create(name, hashed, kind, area, must_change=False, now=dt.datetime.now(dt.UTC))
+            await staff_db.create(name, hashed, kind, area, now=dt.datetime.now(dt.UTC))
         finally:
             await stop(engine)
         print(f"created {kind.value} {name!r}" + (f" for area {area}" if area else ""))
@@ -236,9 +236,12 @@ def _serve(host: str | None, port: int | None, workers: int | None) -> int:
         )
         return 2
     _migrate()  # once, here, not in every worker
-    if count > 1:
-        import os
+    import os
 
+    # Each worker reads its settings anew: the address given here is the one its default PUBLIC_ORIGIN and
+    # allowed hosts are made from (settings.py), as if HOST and PORT had been set.
+    os.environ.update({"HOST": host or settings.host, "PORT": str(port or settings.port)})
+    if count > 1:
         from .process import SUPERVISOR
 
         os.environ[SUPERVISOR] = str(os.getpid())

@@ -13,7 +13,6 @@ from contextlib import asynccontextmanager
 from litestar import Litestar, Request
 from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
-from litestar.openapi.config import OpenAPIConfig
 from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.stores.base import Store
@@ -29,11 +28,29 @@ from .domain.dashboard import load_targets
 from .hashing import Hasher, password_policy
 from .publishing import upkeep
 from .settings import Settings
-from .web import account, admin, api, dashboard, errors, general, lessons, offline, preview, quiz, results, team
+from .web import (
+    account,
+    admin,
+    api,
+    apidocs,
+    dashboard,
+    errors,
+    general,
+    lessons,
+    offline,
+    preview,
+    quiz,
+    results,
+    second_factor,
+    team,
+)
+from .web.apidocs import openapi_config
 from .web.assets import StaticFiles
 from .web.compression import PageCompression
 from .web.counters import Counters
+from .web.hosts import HostCheck
 from .web.i18n import Catalogs, use_language_of
+from .web.methods import HeadAsGet
 from .web.ratelimit import RequestLimit, RequestLimitMiddleware
 from .web.releases import ReleaseShelf, keep_up
 from .web.requestlog import RequestLog
@@ -118,7 +135,7 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
 
     async def before_request(request: Request) -> None:
         use_language_of(request)
-        check_origin(request)
+        check_origin(request, settings.public_origin)
 
     cookie_prefix = "__Host-" if settings.https else ""
     app = Litestar(
@@ -142,11 +159,19 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
             account.password_page,
             account.change_password,
             account.keepalive,
+            account.account_page,
+            account.end_my_sessions,
+            second_factor.code_page,
+            second_factor.check_code,
+            second_factor.enrolment_page,
+            second_factor.enrol,
+            second_factor.new_recovery_codes,
             admin.AdminController,
             team.TeamController,
             dashboard.dashboard,
             dashboard.export,
             api.api_router,
+            apidocs.docs_page,
             lessons.lesson_list,
             lessons.lesson_page,
             preview.preview,
@@ -169,7 +194,7 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
             cookie_samesite="lax",
             exclude=["/static", "/healthz"],
         ),
-        before_send=[security_headers(https=settings.https)],
+        before_send=[security_headers(https=settings.https), api.no_store],
         # Registered so that the app's lifespan closes the store's Redis connections with its event loop.
         stores={"shared": store},
         middleware=[RequestLimitMiddleware(request_limit)],
@@ -178,22 +203,20 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
             **errors.handlers,
             account.NotLoggedIn: account.on_not_logged_in,
             account.MustChangePassword: account.on_not_logged_in,
+            account.MustEnrol: account.on_not_logged_in,
         },  # type: ignore[arg-type]
         lifespan=[lifespan],
         request_max_body_size=settings.max_body_bytes,
         include_in_schema=False,  # only the JSON API is documented
-        openapi_config=OpenAPIConfig(
-            title="Kỹ Năng Số API",
-            version="1",
-            description="Read-only, anonymized aggregates for officials. Cells under K attempts are never shown.",
-            path="/api/v1/schema",
-        ),
+        openapi_config=openapi_config(settings),
         debug=False,
     )
     app.state.site = site
+    app.state.api_schema = apidocs.complete(app.openapi_schema.to_schema(), site)
     # Outside routing, so 404s and refusals are logged, and error pages compressed, too.
     shortcut = StaticShortcut(PageCompression(app.asgi_handler), site, header_list(https=settings.https))
-    app.asgi_handler = RequestLog(shortcut)
+    checked = HostCheck(shortcut, settings.host_names, settings.public_origin, header_list(https=settings.https))
+    app.asgi_handler = RequestLog(HeadAsGet(checked))
     return app
 
 

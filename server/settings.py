@@ -7,11 +7,16 @@ import math
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 DEVELOPMENT_SECRET = "development-only-secret-key-change-me-0000000000"  # noqa: S105 - refused in production
+# Names a browser or test client on this machine sends as Host (TestClient: testserver.local; schemathesis:
+# testserver), accepted outside production when ALLOWED_HOSTS is not set.
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "testserver", "testserver.local")
+WILDCARD_ADDRESSES = ("0.0.0.0", "::", "")  # noqa: S104 - addresses to listen on, never to link to
 
 
 class SettingsError(Exception):
@@ -31,6 +36,10 @@ class Settings:
     static_dir: Path = ROOT / "static"
     templates_dir: Path = ROOT / "templates"
     https: bool = False  # served over HTTPS (behind a proxy): Secure cookies, __Host- prefix, HSTS
+    # The address people open (scheme, host, port): QR codes and links carry it, whatever Host a request names.
+    public_origin: str = "http://127.0.0.1:8000"
+    # Host names a request may name besides the public origin's; empty: loopback and test names, outside production.
+    allowed_hosts: tuple[str, ...] = ()
     consent_version: str = "2026-11"
     max_body_bytes: int = 64 * 1024
     anonymous_rate_per_minute: int = 600  # loose: many phones share one carrier IP
@@ -43,6 +52,8 @@ class Settings:
     argon2_time_cost: int = 2
     argon2_parallelism: int = 1
     session_idle_minutes: int = 30
+    one_time_password_hours: int = 72  # an admin-set password opens the account once, within this many hours
+    second_factor_officials: bool = True  # officials need a TOTP code too (admins always do)
     session_absolute_hours: int = 12
     release: str = "1"  # part of the service worker's version: a new release replaces cached app files
     small_group_k: int = 10  # released counts under K are shown as "< K" (the display threshold)
@@ -55,6 +66,18 @@ class Settings:
     burst_commune_factor: int = 5  # a commune's day above this many times its usual daily rate raises a flag
     burst_commune_minimum: int = 30  # ... and above this many attempts, so a quiet commune's first day is no burst
     targets_file: Path = ROOT / "server" / "data" / "targets.toml"
+
+    @property
+    def host_names(self) -> frozenset[str]:
+        """The Host names the app answers (without port): the public origin's, then ALLOWED_HOSTS, or outside
+        production the loopback names and the ones test clients send."""
+        public = urlsplit(self.public_origin).hostname or ""
+        if self.allowed_hosts:
+            return frozenset({public, *self.allowed_hosts})
+        if self.environment == "production":
+            return frozenset({public})
+        served = () if self.host in WILDCARD_ADDRESSES else (self.host.lower(),)
+        return frozenset({public, *LOCAL_HOSTS, *served})
 
 
 def _bool(name: str, value: str) -> bool:
@@ -157,6 +180,71 @@ def check_proxy_addresses(value: str) -> str:
     return ",".join(parts)
 
 
+def check_public_origin(value: str, *, https: bool) -> str:
+    """A scheme and a host (and a port), nothing more: what is printed in QR codes and links."""
+    example = "such as https://kynangso.example.gov.vn"
+    try:
+        parts = urlsplit(value.strip())
+        port = parts.port
+    except ValueError:
+        raise SettingsError(f"PUBLIC_ORIGIN must be an address {example}, not {value!r}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password:
+        raise SettingsError(f"PUBLIC_ORIGIN must be an address {example}, not {value!r}")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise SettingsError(f"PUBLIC_ORIGIN is the scheme and host only, {example}, without a path: not {value!r}")
+    if https and parts.scheme != "https":
+        raise SettingsError(f"PUBLIC_ORIGIN must start with https:// when HTTPS=true, not {value!r}")
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    default_port = {"http": 80, "https": 443}[parts.scheme]
+    # As a browser writes it in the Origin header: lower case, no default port, no slash.
+    return f"{parts.scheme}://{host}" + (f":{port}" if port and port != default_port else "")
+
+
+def check_allowed_hosts(value: str) -> tuple[str, ...]:
+    """Host names or addresses, comma separated, without scheme or port; "*" would let any Host through."""
+    import ipaddress
+    import re
+
+    names = tuple(p.strip().lower() for p in value.split(",") if p.strip())
+    for name in names:
+        if "*" in name:
+            raise SettingsError(
+                "ALLOWED_HOSTS must list the host names, not a wildcard: with '*' any Host header is believed"
+            )
+        try:
+            ipaddress.ip_address(name)
+        except ValueError:
+            if not re.fullmatch(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*", name):
+                raise SettingsError(
+                    "ALLOWED_HOSTS must be host names without scheme or port, such as "
+                    f"kynangso.example.gov.vn,10.0.0.7, not {name!r}"
+                ) from None
+    return names
+
+
+def listening_origin(host: str, port: int) -> str:
+    """The app's own address on this machine: the public origin in development and tests."""
+    host = "127.0.0.1" if host in WILDCARD_ADDRESSES else host
+    return f"http://{f'[{host}]' if ':' in host else host}:{port}"
+
+
+def _public_address(env: Mapping[str, str], environment: str, values: dict[str, object]) -> dict[str, object]:
+    """PUBLIC_ORIGIN and ALLOWED_HOSTS. Production must name its public origin (a QR code printed with a guessed
+    one sends people nowhere); elsewhere it defaults to the address the app listens on (see from_env)."""
+    https = bool(values.get("https", False))
+    found: dict[str, object] = {}
+    if env.get("PUBLIC_ORIGIN"):
+        found["public_origin"] = check_public_origin(env["PUBLIC_ORIGIN"], https=https)
+    elif environment == "production":
+        raise SettingsError(
+            "PUBLIC_ORIGIN is not set. In production the app needs the address people open, for the QR codes and "
+            "links it prints, e.g. PUBLIC_ORIGIN=https://kynangso.example.gov.vn"
+        )
+    if env.get("ALLOWED_HOSTS"):
+        found["allowed_hosts"] = check_allowed_hosts(env["ALLOWED_HOSTS"])
+    return found
+
+
 def from_env(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     environment = env.get("APP_ENV", "development")
@@ -205,6 +293,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         ("ARGON2_PARALLELISM", "argon2_parallelism", 1, 16),
         ("SESSION_IDLE_MINUTES", "session_idle_minutes", 1, 24 * 60),
         ("SESSION_ABSOLUTE_HOURS", "session_absolute_hours", 1, 72),
+        ("ONE_TIME_PASSWORD_HOURS", "one_time_password_hours", 1, 30 * 24),
         ("SMALL_GROUP_K", "small_group_k", 3, 1000),
         ("RELEASE_GRACE_DAYS", "release_grace_days", 0, 27),
         ("ANSWER_MONTHS", "answer_months", 2, 1200),
@@ -217,9 +306,14 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
             values[key] = _int(name, env[name], low, high)
     if "RELEASE_EPSILON" in env:
         values["release_epsilon"] = _float("RELEASE_EPSILON", env["RELEASE_EPSILON"], 0.01, 20.0)
+    if "SECOND_FACTOR_OFFICIALS" in env:
+        values["second_factor_officials"] = _bool("SECOND_FACTOR_OFFICIALS", env["SECOND_FACTOR_OFFICIALS"])
     if "AUTO_RELEASE" in env:
         values["auto_release"] = _bool("AUTO_RELEASE", env["AUTO_RELEASE"])
     if "LOG_LEVEL" in env:
         values["log_level"] = env["LOG_LEVEL"].upper()
+    values.update(_public_address(env, environment, values))
     settings = Settings(**values)  # type: ignore[arg-type]
+    if "public_origin" not in values:
+        settings = replace(settings, public_origin=listening_origin(settings.host, settings.port))
     return settings

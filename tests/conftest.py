@@ -162,6 +162,9 @@ def settings(database_url: str, redis_url: str | None) -> Settings:
         # Every test client has one address: per-client limits and burst flags get tests of their own.
         attempts_per_client_hour=100_000,
         burst_client_per_hour=100_000,
+        # Officials log in all over the suite; their second factor (on by default) has tests of its own. Admins
+        # always have one: tests/web/staff.py keeps their authenticator.
+        second_factor_officials=False,
     )
 
 
@@ -205,6 +208,7 @@ class ServedApp:
             "AUTO_RELEASE": "false",
             "ATTEMPTS_PER_HOUR": "100000",
             "BURST_CLIENT_PER_HOUR": "100000",
+            "SECOND_FACTOR_OFFICIALS": "false",
             **(env or {}),
         }
         self.process: subprocess.Popen | None = None

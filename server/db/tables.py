@@ -1,7 +1,7 @@
 """Tables. Nothing here identifies a person: no name, phone, e-mail, IP address or device fingerprint.
 An attempt is reached through `public_id`, a random token held in the person's HttpOnly cookie."""
 
-from piccolo.columns import Boolean, ForeignKey, Integer, Real, Text, Timestamptz, Varchar
+from piccolo.columns import BigInt, Boolean, ForeignKey, Integer, Real, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -17,6 +17,11 @@ class StaffUser(Table, tablename="staff_user"):
     disabled = Boolean(default=False)
     session_version = Integer(default=1)
     created_at = Timestamptz()
+    # An admin-set password works until this moment and only once (set to the login's time when it is used);
+    # None for a password the person chose.
+    password_expires_at = Timestamptz(null=True, default=None)
+    totp_secret = Varchar(length=64, null=True, default=None)  # base32; None: no second factor enrolled
+    totp_last_step = BigInt(null=True, default=None)  # the 30-second step of the last code accepted
 
 
 class BurstFlag(Table, tablename="burst_flag"):
@@ -116,6 +121,14 @@ class ApiToken(Table, tablename="api_token"):
     revoked = Boolean(default=False)
 
 
+class RecoveryCode(Table, tablename="recovery_code"):
+    """One-time codes for a staff member who has lost the phone with their authenticator; only argon2 hashes."""
+
+    user = ForeignKey(StaffUser, on_delete=OnDelete.cascade, index=True, null=False)
+    code_hash = Varchar(length=200)
+    used = Boolean(default=False)
+
+
 ALL = (
     StaffUser,
     BurstFlag,
@@ -126,4 +139,5 @@ ALL = (
     Release,
     ReleaseClaim,
     ApiToken,
+    RecoveryCode,
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
@@ -22,6 +23,14 @@ class StaffUser:
     must_change_password: bool
     disabled: bool
     session_version: int  # bumped to end every session of the user at once
+    password_expires_at: dt.datetime | None = None  # an admin-set password's deadline (it also works only once)
+    has_second_factor: bool = False
+
+    def one_time_password_usable(self, now: dt.datetime) -> bool:
+        """An admin-set password (must_change_password) opens the account once, before its deadline."""
+        return not self.must_change_password or (
+            self.password_expires_at is not None and now < self.password_expires_at
+        )
 
     @property
     def home(self) -> str:

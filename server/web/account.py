@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import unicodedata
 
@@ -14,6 +15,7 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.response import Redirect, Template
 
 from ..db import staff as staff_db
+from ..domain import second_factor
 from ..domain.passwords import WeakPassword
 from ..domain.staff import InvalidUsername, Role, StaffUser, normalize_username
 from .errors import PageError, on_page_error
@@ -24,6 +26,7 @@ log = logging.getLogger("kynangso.auth")
 
 STAFF_COOKIE = "staff"
 DEVICE_COOKIE = "device"
+PENDING_COOKIE = "staff-pending"  # a login whose password was right, waiting for its second factor
 
 
 class NotLoggedIn(Exception):
@@ -32,6 +35,10 @@ class NotLoggedIn(Exception):
 
 class MustChangePassword(Exception):
     pass
+
+
+class MustEnrol(Exception):
+    """The role needs a second factor and the account has none yet: to the enrolment page."""
 
 
 def client_ip(connection: ASGIConnection) -> str:
@@ -60,12 +67,21 @@ def requires(*roles: Role):  # type: ignore[no-untyped-def]
             raise NotLoggedIn()
         if user.must_change_password and not handler.opt.get("password_change"):
             raise MustChangePassword()
+        # Until the second factor is set up, only the account's own pages (password, enrolment) are open.
+        if not (handler.opt.get("password_change") or handler.opt.get("enrolment")) and needs_enrolment(
+            connection.app.state.site, user
+        ):
+            raise MustEnrol()
         if roles and user.role not in roles:
             log.warning("refused user=%s role=%s path=%s", user.username, user.role, connection.url.path)
             raise PermissionDeniedException("role")
         connection.state.staff = user
 
     return guard
+
+
+def needs_enrolment(site: Site, user: StaffUser) -> bool:
+    return not user.has_second_factor and second_factor.required(user, officials=site.settings.second_factor_officials)
 
 
 def provide_staff(request: Request) -> StaffUser:
@@ -134,18 +150,49 @@ async def login(request: Request, site: NamedDependency[Site]) -> Template | Red
         log.warning("login failed user=%s ip=%s", username, client_ip(request))
         return _login_page(request, status_code=400, error="invalid", username=typed)
     await site.throttle.succeeded(buckets)
+    if not user.one_time_password_usable(dt.datetime.now(dt.UTC)):
+        log.warning("login refused user=%s reason=one-time password expired or used", username)
+        return _login_page(request, status_code=400, error="expired", username=typed)
     if stored and await anyio.to_thread.run_sync(site.hasher.needs_rehash, stored):
-        new_hash = await anyio.to_thread.run_sync(site.hasher.hash, password)
-        await staff_db.set_password(user.id, new_hash, must_change=user.must_change_password, end_sessions=False)
+        await staff_db.rehash(user.id, await anyio.to_thread.run_sync(site.hasher.hash, password))
+    if user.has_second_factor:
+        token = await site.sessions.begin_second_step(user.id, user.session_version)
+        log.info("login password ok user=%s, code asked", user.username)
+        response = Redirect(path="/login/code", status_code=303)
+        response.set_cookie(
+            site.cookie_name(PENDING_COOKIE),
+            token,
+            max_age=site.sessions.PENDING_SECONDS,
+            httponly=True,
+            samesite="lax",
+            secure=site.settings.https,
+            path="/",
+        )
+        return response
+    return await finish_login(request, site, user, device)
+
+
+async def finish_login(request: Request, site: Site, user: StaffUser, device: str | None) -> Template | Redirect:
+    """Both factors (or the only one) are right: the session starts under a fresh id."""
+    if user.must_change_password and not await staff_db.spend_one_time_password(user.id, dt.datetime.now(dt.UTC)):
+        log.warning("login refused user=%s reason=one-time password expired or used", user.username)
+        return _login_page(request, status_code=400, error="expired", username=user.username)
     old = request.cookies.get(site.cookie_name(STAFF_COOKIE))
     session = await site.sessions.create(user.id, user.session_version, replacing=old)
     log.info("login ok user=%s role=%s ip=%s", user.username, user.role, client_ip(request))
-    response = Redirect(path="/account/password" if user.must_change_password else user.home, status_code=303)
+    if user.must_change_password:
+        target = "/account/password"
+    elif needs_enrolment(site, user):
+        target = "/account/second-factor"
+    else:
+        target = user.home
+    response = Redirect(path=target, status_code=303)
     _staff_cookie(site, response, session.id)
+    response.delete_cookie(site.cookie_name(PENDING_COOKIE), path="/")
     if device is None:
         response.set_cookie(
             site.cookie_name(DEVICE_COOKIE),
-            site.throttle.device_token(username),
+            site.throttle.device_token(user.username),
             max_age=180 * 24 * 3600,
             httponly=True,
             samesite="lax",
@@ -157,6 +204,7 @@ async def login(request: Request, site: NamedDependency[Site]) -> Template | Red
 @post("/logout", name="logout")
 async def logout(request: Request, site: NamedDependency[Site]) -> Redirect:
     await site.sessions.end(request.cookies.get(site.cookie_name(STAFF_COOKIE)))
+    await site.sessions.end_second_step(request.cookies.get(site.cookie_name(PENDING_COOKIE)))
     response = Redirect(path="/login", status_code=303)
     response.delete_cookie(site.cookie_name(STAFF_COOKIE), path="/")
     return response
@@ -198,13 +246,38 @@ async def change_password(
     except WeakPassword as weak:
         return render(request, "account/password.html", status_code=400, private=True, error=weak.reason)
     new_hash = await anyio.to_thread.run_sync(site.hasher.hash, new)
-    await staff_db.set_password(staff.id, new_hash, must_change=False, end_sessions=True)
+    await staff_db.set_password(staff.id, new_hash, end_sessions=True)
     # Every other session died with the version bump; this one continues under a fresh id.
     session = await site.sessions.create(
         staff.id, staff.session_version + 1, replacing=request.cookies.get(site.cookie_name(STAFF_COOKIE))
     )
     log.info("password changed user=%s", staff.username)
-    response = Redirect(path=staff.home, status_code=303)
+    response = Redirect(path="/account/second-factor" if needs_enrolment(site, staff) else staff.home, status_code=303)
+    _staff_cookie(site, response, session.id)
+    return response
+
+
+@get("/account", name="account", guards=[requires()], opt={"password_change": True})
+async def account_page(request: Request, site: NamedDependency[Site], staff: NamedDependency[StaffUser]) -> Template:
+    return render(
+        request,
+        "account/account.html",
+        private=True,
+        second_factor_required=second_factor.required(staff, officials=site.settings.second_factor_officials),
+        ended=request.query_params.get("ended") == "1",
+    )
+
+
+@post("/account/sessions/end", name="end_my_sessions", guards=[requires()], opt={"password_change": True})
+async def end_my_sessions(request: Request, site: NamedDependency[Site], staff: NamedDependency[StaffUser]) -> Redirect:
+    """ "Log out everywhere else": every session of the account dies (a phone left behind, a shared tablet); this
+    one goes on under a fresh id."""
+    await staff_db.end_sessions(staff.id)
+    session = await site.sessions.create(
+        staff.id, staff.session_version + 1, replacing=request.cookies.get(site.cookie_name(STAFF_COOKIE))
+    )
+    log.info("sessions ended by their user user=%s", staff.username)
+    response = Redirect(path="/account?ended=1", status_code=303)
     _staff_cookie(site, response, session.id)
     return response
 
@@ -215,9 +288,9 @@ async def keepalive() -> None:
 
 
 def on_not_logged_in(request: Request, exc: Exception) -> Response:
-    target = "/account/password" if isinstance(exc, MustChangePassword) else "/login"
+    target = {MustChangePassword: "/account/password", MustEnrol: "/account/second-factor"}.get(type(exc), "/login")
     if request.headers.get("hx-request") == "true":
         return Response(content="", status_code=204, headers={"HX-Redirect": target})
-    if request.method == "GET" or isinstance(exc, MustChangePassword):
+    if request.method == "GET" or isinstance(exc, (MustChangePassword, MustEnrol)):
         return Redirect(path=target, status_code=303)
     return on_page_error(request, PageError("login", 401))  # type: ignore[return-value]

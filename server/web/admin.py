@@ -85,11 +85,12 @@ class AdminController(Controller):
             )
         password = one_time_password()
         hashed = await anyio.to_thread.run_sync(site.hasher.hash, password)
+        now = dt.datetime.now(dt.UTC)
         user = await staff_db.create(
-            username, hashed, Role(data["role"]), area, must_change=True, now=dt.datetime.now(dt.UTC)
+            username, hashed, Role(data["role"]), area, now=now, expires_at=self._deadline(site, now)
         )
         log.info("user created user=%s role=%s by=%s", user.username, user.role, staff.username)
-        return render(request, "admin/password.html", private=True, user=user, password=password)
+        return self._one_time_page(request, site, user, password)
 
     @post("/users/{user_id:int}/reset", name="admin_reset")
     async def reset(
@@ -98,9 +99,13 @@ class AdminController(Controller):
         user = await self._user(user_id)
         password = one_time_password()
         hashed = await anyio.to_thread.run_sync(site.hasher.hash, password)
-        await staff_db.set_password(user.id, hashed, must_change=True, end_sessions=True)
-        log.info("password reset user=%s by=%s", user.username, staff.username)
-        return render(request, "admin/password.html", private=True, user=user, password=password)
+        await staff_db.set_password(
+            user.id, hashed, end_sessions=True, expires_at=self._deadline(site, dt.datetime.now(dt.UTC))
+        )
+        # Whoever had the password may have made tokens' secrets theirs too: a reset starts the account afresh.
+        await tokens.revoke_all(user.id)
+        log.info("password reset user=%s by=%s (sessions ended, api tokens revoked)", user.username, staff.username)
+        return self._one_time_page(request, site, user, password)
 
     @post("/users/{user_id:int}/disable", name="admin_disable")
     async def disable(self, staff: NamedDependency[StaffUser], user_id: FromPath[int]) -> Redirect:
@@ -182,6 +187,24 @@ class AdminController(Controller):
             raise PageError("not_found", 404)
         log.info("burst flag %s flag=%s by=%s", "excluded" if excluded else "included", flag_id, staff.username)
         return Redirect(path="/admin/flags", status_code=303)
+
+    @post("/users/{user_id:int}/remove-second-factor", name="admin_remove_second_factor")
+    async def remove_second_factor(self, staff: NamedDependency[StaffUser], user_id: FromPath[int]) -> Redirect:
+        """For a lost phone without recovery codes: the person enrols again at their next login."""
+        user = await self._user(user_id)
+        await staff_db.remove_second_factor(user.id)
+        log.info("second factor removed user=%s by=%s", user.username, staff.username)
+        return Redirect(path="/admin", status_code=303)
+
+    @staticmethod
+    def _one_time_page(request: Request, site: Site, user: StaffUser, password: str) -> Template:
+        """Shown once, to be given to the person in person or by phone."""
+        hours = site.settings.one_time_password_hours
+        return render(request, "admin/password.html", private=True, user=user, password=password, hours=hours)
+
+    @staticmethod
+    def _deadline(site: Site, now: dt.datetime) -> dt.datetime:
+        return now + dt.timedelta(hours=site.settings.one_time_password_hours)
 
     @staticmethod
     async def _user(user_id: int) -> StaffUser:

@@ -1,33 +1,35 @@
 """Read-only JSON API for officials' own tools: the dashboard's data with the same scopes and suppression.
 
 Authentication: the official's browser session, or `Authorization: Bearer <token>` with a token an admin created.
-Documented in the OpenAPI schema at /api/v1/schema."""
+Documented at /api/v1/docs (apidocs.py), from the OpenAPI schema at /api/v1/schema/openapi.json."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass
+from typing import Annotated
 
 from litestar import Router, get
 from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
-from litestar.exceptions import (
-    NotAuthorizedException,
-    NotFoundException,
-    PermissionDeniedException,
-    ValidationException,
-)
+from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
-from litestar.params import FromQuery
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import Parameter
+from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY
+from litestar.types import Message, Scope
 
 from ..db import tokens
 from ..domain.staff import Role, StaffUser
 from ..domain.team import VIETNAM
-from .account import current_staff
+from .account import current_staff, needs_enrolment
 from .dashboard import check_filters, dashboard_view
 from .errors import PageError
 from .exports import view_json
+from .i18n import N_
+from .requestlog import loggable_path
 from .site import Site
 
 log = logging.getLogger("kynangso.api")
@@ -94,39 +96,123 @@ class Dashboard:
     targets: list[TargetTable]
 
 
+@dataclass
+class ErrorBody:
+    """Every error of the API (server/web/errors.py): a short reason in English, and the status code again."""
+
+    error: str
+    status: int
+
+
+def _error(description: str) -> ResponseSpec:
+    return ResponseSpec(data_container=ErrorBody, description=description, generate_examples=False)
+
+
+# The refusals an operation can meet, each with the reason shown in the docs (apidocs.py adds their headers).
+ERRORS = {
+    401: _error(N_("No valid API token and no official's session.")),
+    403: _error(
+        N_(
+            "The account is not an official's, still has to change its password or set up its second factor, or "
+            "the area is outside the official's own."
+        )
+    ),
+    404: _error(N_("No release has been published yet, or none for this period.")),
+    422: _error(N_("An area, period or mode that is not one of the allowed values.")),
+    429: _error(N_("Too many requests from this address: wait the seconds that Retry-After gives.")),
+}
+# What admin.py hands out: "kns_" and 32 random bytes in URL-safe base64.
+TOKEN_SHAPE = re.compile(r"kns_[A-Za-z0-9_-]{43}")
+
+
+async def token_holder(connection: ASGIConnection, token: str) -> StaffUser | None:
+    """The account a bearer token speaks for. A refused token is logged with the path and why (someone's tool is
+    misconfigured, or someone is guessing), never with the token itself."""
+    if not TOKEN_SHAPE.fullmatch(token):
+        reason = "malformed"
+    elif (found := await tokens.holder(token)) is None:
+        reason = "unknown"
+    elif found.revoked:
+        reason = "revoked"
+    elif found.user.disabled:
+        reason = "account disabled"
+    else:
+        return found.user
+    log.warning("refused api token path=%s reason=%s", loggable_path(connection.scope), reason)
+    return None
+
+
 async def api_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-    header = connection.headers.get("authorization", "")
+    header = connection.headers.get("authorization")
     user: StaffUser | None
-    if header.lower().startswith("bearer "):
-        user = await tokens.user_for(header[7:].strip())
+    if header is not None:
+        # A tool that sends credentials means those: a bad one is refused, even beside a valid session cookie.
+        scheme, _, token = header.partition(" ")
+        user = await token_holder(connection, token.strip() if scheme.lower() == "bearer" else "")
     else:
         user = await current_staff(connection)
     if user is None or user.disabled:
-        raise NotAuthorizedException("log in or send a valid API token")
+        raise NotAuthorizedException("log in or send a valid API token", headers={"WWW-Authenticate": "Bearer"})
     if user.role != Role.OFFICIAL:
         log.warning("refused api user=%s role=%s", user.username, user.role)
         raise PermissionDeniedException("officials only")
+    # An account still on its admin-set password, or without the second factor its role needs, reaches only its
+    # own account pages: not the API either, by session or by token.
+    if user.must_change_password or needs_enrolment(connection.app.state.site, user):
+        log.warning("refused api user=%s reason=password change or second factor pending", user.username)
+        raise PermissionDeniedException("change the one-time password (and set up the second factor) first")
     connection.state.staff = user
 
 
-@get("/dashboard", name="api_dashboard", summary="The released statistics for one area, period and mode")
+async def no_store(message: Message, scope: Scope) -> None:
+    """A `before_send` hook: nothing the API answers, errors included, is kept by a browser or a proxy. Every
+    answer is an official's scoped view (or a refusal of one), and a cached one would outlive a logout."""
+    if message["type"] == "http.response.start" and scope["path"].startswith("/api/"):
+        kept = [(n, v) for n, v in message.get("headers", []) if n.lower() != b"cache-control"]
+        message["headers"] = [*kept, (b"cache-control", b"no-store")]
+
+
+@get(
+    "/dashboard",
+    name="api_dashboard",
+    summary=N_("The released statistics for one area, period and mode"),
+    description=N_(
+        "Protected estimates from the published releases of closed months, the same as the dashboard shows. "
+        "Counts under the display threshold K are the text “< K”; every total is the sum of its released parts."
+    ),
+    response_description=N_("The released statistics."),
+    responses=ERRORS,
+)
 async def api_dashboard(
     site: NamedDependency[Site],
     staff: NamedDependency[StaffUser],
-    area: FromQuery[str | None] = None,
-    period: FromQuery[str | None] = None,
-    mode: FromQuery[str | None] = None,
+    area: Annotated[
+        str | None,
+        Parameter(description=N_("“province”, or the code of a commune within the official's scope.")),
+    ] = None,
+    period: Annotated[
+        str | None,
+        Parameter(
+            description=N_(
+                "A released month (2026-11), quarter (2026-Q4) or year (2026). Left out: the latest released month."
+            )
+        ),
+    ] = None,
+    mode: Annotated[
+        str | None,
+        Parameter(description=N_("Attempts made alone (self), with a team member (guided), or both (all).")),
+    ] = None,
 ) -> Dashboard:
-    """`area`: "province" or a commune code within the caller's scope; `period`: a released month ("2026-11"), or
-    a quarter ("2026-Q4") or year ("2026") made of released months; the latest released month when left out;
-    `mode`: all, self or guided. Counts under the display threshold K are "< K". 404 when there is no release."""
+    unknown = HTTPException(status_code=HTTP_422_UNPROCESSABLE_ENTITY, detail="unknown area, period or mode")
+    if "" in (area, period, mode):
+        raise unknown  # a filter is one of its values or left out; the dashboard's form is the one to read "" as "any"
     try:
         chosen_area, chosen_mode = check_filters(site, staff, area, mode)
         view = await dashboard_view(site, chosen_area, period, chosen_mode)
     except PageError as error:
         if error.status_code == 404:
             raise NotFoundException("no published release for this period") from None
-        raise ValidationException("unknown area, period or mode") from None
+        raise unknown from None
     if view is None:
         raise NotFoundException("no release has been published yet")
     data = view_json(view, site, dt.datetime.now(VIETNAM))
@@ -141,4 +227,10 @@ async def api_dashboard(
     )
 
 
-api_router = Router(path="/api/v1", route_handlers=[api_dashboard], guards=[api_guard], include_in_schema=True)
+api_router = Router(
+    path="/api/v1",
+    route_handlers=[api_dashboard],
+    guards=[api_guard],
+    include_in_schema=True,
+    security=[{"bearer": []}, {"session": []}],
+)

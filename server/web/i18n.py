@@ -56,6 +56,12 @@ def use_language_of(request: Request) -> None:
     current_language.set(pick_language(request.cookies.get(site.cookie_name(LANGUAGE_COOKIE))))
 
 
+def N_(message: str) -> str:  # the name gettext tools look for
+    """Marks text for translation where it is written (the API's descriptions in its schema, which stays in
+    English); a template translates it where it is shown (apidocs.py)."""
+    return message
+
+
 _catalogs: Catalogs | None = None
 
 

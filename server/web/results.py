@@ -19,9 +19,10 @@ from .quiz import require_attempt
 from .site import Site
 
 
-def code_url(request: Request, code: str) -> str:
-    """The QR's link: the code rides in the fragment, which browsers never send to the server."""
-    return f"{str(request.base_url).rstrip('/')}/code#{format_code(code)}"
+def code_url(site: Site, code: str) -> str:
+    """The QR's link: the code rides in the fragment, which browsers never send to the server. It names the public
+    origin, not the request's Host: a card is printed once and read later, on another phone (hosts.py)."""
+    return f"{site.settings.public_origin}/code#{format_code(code)}"
 
 
 def qr_svg(data: str) -> str:
@@ -65,7 +66,7 @@ async def _results_page(
         right=_right_counts(scored),
         lessons=recommend(site.bank, scored),
         code=format_code(attempt.result_code),
-        qr=qr_svg(code_url(request, attempt.result_code)),
+        qr=qr_svg(code_url(site, attempt.result_code)),
         earlier=earlier,
         code_error=code_error,
         bank=site.bank,
@@ -97,7 +98,7 @@ async def card(request: Request, site: NamedDependency[Site]) -> Template | Redi
         levels={r.topic_id: r.level for r in results},
         lessons=recommend(site.bank, attempt.scored(site.bank)),
         code=format_code(attempt.result_code),
-        qr=qr_svg(code_url(request, attempt.result_code)),
+        qr=qr_svg(code_url(site, attempt.result_code)),
         bank=site.bank,
         day=attempt.finished_at,
         guided=attempt.is_guided,

@@ -57,3 +57,40 @@ class StaffSessions:
     async def end(self, session_id: str | None) -> None:
         if session_id:
             await self.store.delete(self._key(session_id))
+
+    # A login between its two steps: the password was right, the code is still to come. Five minutes, then the
+    # password is asked again; the full session exists only once both are done.
+
+    PENDING_SECONDS = 300
+
+    async def begin_second_step(self, user_id: int, version: int) -> str:
+        token = secrets.token_urlsafe(32)
+        payload = json.dumps({"uid": user_id, "ver": version})
+        await self.store.set(f"staff-pending:{token}", payload, expires_in=self.PENDING_SECONDS)
+        return token
+
+    async def second_step(self, token: str | None) -> tuple[int, int] | None:
+        """(user id, session version) of a login waiting for its code."""
+        if not token or len(token) > 64:
+            return None
+        raw = await self.store.get(f"staff-pending:{token}")
+        if raw is None:
+            return None
+        data = json.loads(raw)
+        return data["uid"], data["ver"]
+
+    async def end_second_step(self, token: str | None) -> None:
+        if token:
+            await self.store.delete(f"staff-pending:{token}")
+
+    # The secret offered at enrolment, kept with the session until the person proves their app has it.
+
+    async def offer_secret(self, session_id: str, secret: str) -> None:
+        await self.store.set(f"staff-enrol:{session_id}", secret, expires_in=15 * 60)
+
+    async def offered_secret(self, session_id: str) -> str | None:
+        raw = await self.store.get(f"staff-enrol:{session_id}")
+        return raw.decode() if isinstance(raw, bytes) else raw
+
+    async def withdraw_secret(self, session_id: str) -> None:
+        await self.store.delete(f"staff-enrol:{session_id}")

@@ -16,13 +16,30 @@ CONTROLLED = "navigator.serviceWorker.ready.then(() => !!navigator.serviceWorker
 PACK_KEPT = "caches.open('kns-quiz').then(c => c.match('/quiz/pack')).then(r => !!r)"
 
 
+# What Playwright says when the page navigated while a script ran in it: app.js goes to /quiz by itself once the
+# queued answers are sent, so any check may meet it.
+NAVIGATED = ("Execution context was destroyed", "Cannot find context with specified id", "navigation", "detached")
+
+
+def evaluate(page, expression: str, timeout: float = 60):  # type: ignore[no-untyped-def]
+    """page.evaluate that survives the page navigating under it: waits for the new page and runs it there."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return page.evaluate(expression)
+        except PlaywrightError as error:
+            if not any(words in str(error) for words in NAVIGATED) or time.monotonic() > deadline:
+                raise
+            page.wait_for_load_state()
+
+
 def wait_until(page, expression: str, timeout: float = 60) -> None:  # type: ignore[no-untyped-def]
     """Polls a JavaScript expression, awaiting the promise it returns (wait_for_function would take the promise
-    itself as a truthy answer)."""
+    itself as a truthy answer), across navigations of the page."""
     deadline = time.monotonic() + timeout
     # Each check gives up after 5 s, so a fetch that never settles cannot hang the test.
     bounded = f"Promise.race([Promise.resolve({expression}), new Promise(r => setTimeout(() => r(false), 5000))])"
-    while not page.evaluate(bounded):
+    while not evaluate(page, bounded, timeout):
         assert time.monotonic() < deadline, f"still false after {timeout} s: {expression}"
         time.sleep(0.2)
 
@@ -97,7 +114,7 @@ def test_a_new_release_taking_over_mid_quiz_loses_nothing(browser, playwright, r
     page = context.new_page()
     start_full_check(page)
     wait_until_offline_ready(page)
-    first_worker = page.evaluate("caches.keys()")
+    first_worker = evaluate(page, "caches.keys()")
     for _ in range(2):
         answer_current_question_rightly(page, bank)
     context.set_offline(True)
@@ -106,9 +123,10 @@ def test_a_new_release_taking_over_mid_quiz_loses_nothing(browser, playwright, r
     releases.stop()
     releases.start("2")  # a new release of the app while the phone is offline
     context.set_offline(False)
-    page.evaluate(
+    evaluate(
+        page,
         "Promise.race([navigator.serviceWorker.getRegistration().then(r => r.update()),"
-        " new Promise(r => setTimeout(r, 10000))])"
+        " new Promise(r => setTimeout(r, 10000))])",
     )
     # The new release's worker is installed (its precache is there)...
     wait_until(

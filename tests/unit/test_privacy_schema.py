@@ -16,7 +16,11 @@ ALLOWED = {
         "disabled",
         "session_version",
         "created_at",
+        "password_expires_at",
+        "totp_secret",
+        "totp_last_step",
     },
+    "recovery_code": {"id", "user", "code_hash", "used"},
     "attempt": {
         "id",
         "public_id",

@@ -7,6 +7,7 @@ import pytest
 from server.settings import DEVELOPMENT_SECRET, SettingsError, from_env
 
 GOOD_SECRET = "q8Zr2Lw-Xn5vKd7TfYb0Hs3Jm9Gc1Pa4Ue6Ri_Oy"  # random: 40 characters, no pattern
+PUBLIC = {"PUBLIC_ORIGIN": "https://kynangso.example.gov.vn"}  # production needs it (test_public_origin.py)
 
 
 def test_development_runs_without_configuration():
@@ -47,7 +48,7 @@ def test_production_accepts_a_random_key_or_a_long_phrase():
     import secrets
 
     for secret in (secrets.token_urlsafe(32), secrets.token_hex(32), "my cat sleeps on the warm rice cooker lid"):
-        assert from_env({"APP_ENV": "production", "SECRET_KEY": secret}).secret_key == secret
+        assert from_env({"APP_ENV": "production", "SECRET_KEY": secret, **PUBLIC}).secret_key == secret
 
 
 def test_a_guessable_key_stops_the_server_before_it_starts(tmp_path):
@@ -73,7 +74,7 @@ def test_a_guessable_key_stops_the_server_before_it_starts(tmp_path):
 def test_the_secret_can_come_from_a_file(tmp_path):
     secret_file = tmp_path / "secret"
     secret_file.write_text(GOOD_SECRET + "\n")
-    assert from_env({"SECRET_KEY_FILE": str(secret_file), "APP_ENV": "production"}).secret_key == GOOD_SECRET
+    assert from_env({"SECRET_KEY_FILE": str(secret_file), "APP_ENV": "production", **PUBLIC}).secret_key == GOOD_SECRET
 
 
 @pytest.mark.parametrize(

@@ -25,13 +25,17 @@ def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def personas(app, database_url):  # type: ignore[no-untyped-def]
     """Every staff persona of the access tests, with the password they chose."""
+    from .helpers import csrf_token
     from .staff import (
         COMMUNE_A,
         COMMUNE_B,
         Persona,
         admin_creates,
+        as_admin,
+        authenticator,
         change_password,
         create_first_admin,
+        leave,
         log_in,
         log_out,
         user_id,
@@ -47,22 +51,24 @@ def personas(app, database_url):  # type: ignore[no-untyped-def]
         "disabled": Persona("da.nghi", "a disabled account passphrase", "team", COMMUNE_A),
     }
     with TestClient(app=app) as client:
+        # An admin must set up a second factor at their first login before anything else.
+        assert log_in(client, admin.username, admin.password).headers["location"] == "/account/second-factor"
+        assert len(authenticator.enrol(client, admin.username)) == 10
+        leave(client)
+        everyone = {"admin": admin, **wanted}
         for persona in wanted.values():
-            assert log_in(client, admin.username, admin.password).status_code == 303
+            as_admin(client, everyone)
             one_time = admin_creates(client, persona.username, persona.role, persona.area)
-            log_out(client)
+            leave(client)
             assert log_in(client, persona.username, one_time).headers["location"] == "/account/password"
             assert change_password(client, one_time, persona.password).status_code == 303
             log_out(client)
         # The disabled persona logs in before the admin disables the account: that session must die with it.
         log_in(client, wanted["disabled"].username, wanted["disabled"].password)
         disabled_session = client.cookies.get("staff")
-        client.cookies.clear()
-        log_in(client, admin.username, admin.password)
+        as_admin(client, everyone)
         disabled_id = user_id(client, wanted["disabled"].username)
-        from .helpers import csrf_token
-
         client.post(f"/admin/users/{disabled_id}/disable", data={"_csrf_token": csrf_token(client, "/admin")})
-        log_out(client)
+        leave(client)
     wanted["disabled"] = Persona(**{**wanted["disabled"].__dict__, "session": disabled_session})
     return {"admin": admin, **wanted}

@@ -16,7 +16,7 @@ from server.publishing import publish_due
 from server.settings import Settings
 
 from ..conftest import cli
-from .staff import log_in
+from .staff import authenticator, log_in
 
 PASSWORD = "a passphrase for release tests"
 
@@ -42,7 +42,10 @@ def app_on(database_url: str, settings: Settings, bank: Bank):  # type: ignore[n
 def client_of(app, who: str | None = None) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
     with TestClient(app=app, base_url="http://testserver.local") as client:
         if who:
-            assert log_in(client, who, PASSWORD).status_code == 303
+            response = log_in(client, who, PASSWORD)
+            assert response.status_code == 303
+            if response.headers["location"] == "/account/second-factor":  # an admin's first login
+                authenticator.enrol(client, who)
         yield client
 
 

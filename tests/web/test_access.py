@@ -7,7 +7,7 @@ import pytest
 from litestar.testing import TestClient
 
 from .helpers import csrf_token, finish, start
-from .staff import log_in, user_id
+from .staff import as_admin, log_in, user_id
 
 PERSONAS = ["anonymous", "citizen", "team_a", "team_b", "official_province", "official_a", "admin", "disabled"]
 LOGIN = "login"  # a 303 to the login page
@@ -53,7 +53,7 @@ def target(app, personas):  # type: ignore[no-untyped-def]
     from .staff import admin_creates
 
     with TestClient(app=app) as c:
-        log_in(c, personas["admin"].username, personas["admin"].password)
+        as_admin(c, personas)
         admin_creates(c, "muc.tieu", "team", "13669")
         return user_id(c, "muc.tieu")
 
@@ -64,6 +64,8 @@ def become(client: TestClient, persona: str, personas, bank) -> None:  # type: i
         finish(client, bank)
     elif persona == "disabled":
         client.cookies.set("staff", personas["disabled"].session)  # a session the account had before it was disabled
+    elif persona == "admin":
+        as_admin(client, personas)
     elif persona != "anonymous":
         p = personas[persona]
         log_in(client, p.username, p.password)

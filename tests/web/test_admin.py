@@ -5,18 +5,14 @@ from __future__ import annotations
 import secrets
 
 from .helpers import csrf_token
-from .staff import admin_creates, change_password, create_first_admin, log_in, log_out, user_id
-
-
-def as_admin(client, personas) -> None:  # type: ignore[no-untyped-def]
-    log_in(client, personas["admin"].username, personas["admin"].password)
+from .staff import admin_creates, as_admin, change_password, create_first_admin, leave, log_in, log_out, user_id
 
 
 def test_a_new_account_gets_a_one_time_password_that_must_be_changed(client, personas):
     as_admin(client, personas)
     name = f"moi.{secrets.token_hex(3)}"
     one_time = admin_creates(client, name, "official", "")
-    log_out(client)
+    leave(client)
     response = log_in(client, name, one_time)
     assert response.headers["location"] == "/account/password"
     # Until the password is changed, every staff page leads back to the change form.
@@ -31,7 +27,7 @@ def test_a_reset_ends_the_users_sessions_and_issues_a_new_one_time_password(clie
     as_admin(client, personas)
     name = f"quen.{secrets.token_hex(3)}"
     first = admin_creates(client, name, "team", "13669")
-    log_out(client)
+    leave(client)
     log_in(client, name, first)
     change_password(client, first, "my own passphrase here")
     their_session = client.cookies.get("staff")
@@ -41,7 +37,7 @@ def test_a_reset_ends_the_users_sessions_and_issues_a_new_one_time_password(clie
         f"/admin/users/{user_id(client, name)}/reset", data={"_csrf_token": csrf_token(client, "/admin")}
     )
     assert "Mật khẩu dùng một lần" in page.text
-    log_out(client)
+    leave(client)
     client.cookies.set("staff", their_session)
     assert client.get("/team", follow_redirects=False).headers["location"] == "/login"
 
@@ -50,7 +46,7 @@ def test_end_sessions_logs_a_user_out_everywhere(client, personas):
     as_admin(client, personas)
     name = f"may.mat.{secrets.token_hex(3)}"
     one_time = admin_creates(client, name, "team", "13669")
-    log_out(client)
+    leave(client)
     log_in(client, name, one_time)
     change_password(client, one_time, "passphrase of a lost phone")
     lost_phone = client.cookies.get("staff")
@@ -59,7 +55,7 @@ def test_end_sessions_logs_a_user_out_everywhere(client, personas):
     client.post(
         f"/admin/users/{user_id(client, name)}/end-sessions", data={"_csrf_token": csrf_token(client, "/admin")}
     )
-    log_out(client)
+    leave(client)
     client.cookies.set("staff", lost_phone)
     assert client.get("/team", follow_redirects=False).status_code == 303
     client.cookies.clear()
@@ -74,11 +70,11 @@ def test_disable_then_re_enable(client, personas):
     token = csrf_token(client, "/admin")
     client.post(f"/admin/users/{target}/disable", data={"_csrf_token": token})
     assert "Đã khóa" in client.get("/admin").text.split(name)[1][:300]
-    log_out(client)
+    leave(client)
     assert log_in(client, name, one_time).status_code == 400
     as_admin(client, personas)
     client.post(f"/admin/users/{target}/enable", data={"_csrf_token": csrf_token(client, "/admin")})
-    log_out(client)
+    leave(client)
     assert log_in(client, name, one_time).headers["location"] == "/account/password"
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from server.domain.staff import gate_seconds
 
-from .staff import admin_creates, change_password, log_in, log_out
+from .staff import admin_creates, as_admin, change_password, leave, log_in, log_out
 
 
 @pytest.mark.parametrize(
@@ -33,9 +33,9 @@ def victim(client, personas):  # type: ignore[no-untyped-def]
     import secrets
 
     name, password = f"nan.nhan.{secrets.token_hex(3)}", "the victim's own long passphrase"
-    log_in(client, personas["admin"].username, personas["admin"].password)
+    as_admin(client, personas)
     one_time = admin_creates(client, name, "team", "13669")
-    log_out(client)
+    leave(client)
     log_in(client, name, one_time)
     change_password(client, one_time, password)
     device = client.cookies.get("device")

@@ -26,7 +26,7 @@ from server.domain.bursts import USUAL_RATE_DAYS, hour_window
 from server.domain.team import VIETNAM
 
 from .helpers import csrf_token, finish, start
-from .staff import log_in, log_out
+from .staff import as_admin, leave, log_in
 from .test_guided import start_guided
 
 BUSY_COMMUNE, RACED_COMMUNE = "13444", "13435"  # no other test picks them: their days are this file's alone
@@ -94,11 +94,6 @@ def client_burst(client: TestClient, bank) -> int:  # type: ignore[no-untyped-de
     same_hour_ahead()
     rows = attempts_by_public_id(client, finished_attempts(client, bank, 4))
     return rows[0]["burst"]
-
-
-def as_admin(client: TestClient, personas) -> None:  # type: ignore[no-untyped-def]
-    client.cookies.clear()
-    assert log_in(client, personas["admin"].username, personas["admin"].password).status_code == 303
 
 
 def flag_form(client: TestClient, flag_id: int, action: str):  # type: ignore[no-untyped-def]
@@ -235,7 +230,7 @@ def test_a_flag_whose_month_is_released_can_no_longer_change(burst_client, perso
         finally:
             if inserted:
                 client.blocking_portal.call(unrelease_month)
-        log_out(client)
+        leave(client)
 
 
 def test_a_communes_day_far_above_its_usual_rate_is_flagged_and_its_attempts_marked(burst_client, bank):

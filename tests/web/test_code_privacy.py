@@ -66,12 +66,12 @@ def test_the_lookup_form_tells_people_without_javascript_to_type_the_code(client
     assert re.search(r'<script src="/static/js/code-from-fragment\.[0-9a-f]{10}\.js" defer></script>', page)
 
 
-def test_the_qr_on_the_results_page_and_the_card_holds_the_code_in_the_fragment(client, bank):
+def test_the_qr_on_the_results_page_and_the_card_holds_the_code_in_the_fragment(client, bank, settings):
     code = finished_code(client, bank)
     for path in ("/results", "/results/card"):
         page = client.get(path).text
-        assert qr_svg(f"http://testserver.local/code#{code}") in page, path
-        assert qr_svg(f"http://testserver.local/code?c={code}") not in page, path
+        assert qr_svg(f"{settings.public_origin}/code#{code}") in page, path
+        assert qr_svg(f"{settings.public_origin}/code?c={code}") not in page, path
 
 
 def test_the_card_prints_the_code_beside_its_qr(client, bank):

@@ -141,7 +141,10 @@ def test_there_is_no_preview_in_production(app, settings, bank):
 
     from server.app import create_app
 
-    production = create_app(replace(settings, environment="production"), bank=bank)
+    # Production answers its public origin's host only: the test client's, here.
+    production = create_app(
+        replace(settings, environment="production", public_origin="http://testserver.local"), bank=bank
+    )
     with TestClient(app=production) as c:
         assert c.get(f"/preview/{bank.topics[0].questions[0].id}").status_code == 404
 
