@@ -204,7 +204,7 @@ def time_dashboard(settings: Settings, bank: Bank, province: Province) -> None:
 
 def run(url: str, attempts: int) -> None:
     settings = bench_settings(url)
-    bank, province = load_content(settings), load_province(settings.communes_file)
+    bank, province = load_content(settings), load_province(settings.map_file, settings.province)
     write_demo(url, bank, province, attempts)
     started = time.perf_counter()
     done = asyncio.run(with_engine(url, lambda: publish_due(settings, bank, province, dt.datetime.now(dt.UTC))))

@@ -184,7 +184,7 @@ def _statements(
 def run(server_url: str, count: int) -> None:
     with throwaway_postgres(server_url, "kns_national") as url:
         settings = bench_settings(url)
-        bank, province = load_content(settings), load_province(settings.communes_file)
+        bank, province = load_content(settings), load_province(settings.map_file, settings.province)
         from server.db.engine import engine_for, migrate
 
         asyncio.run(migrate(engine_for(url)))

@@ -373,12 +373,12 @@ def simulated(
 
 def run(url: str, attempts: int, epsilon: float | None, simulate: int) -> None:
     settings = bench_settings(url, epsilon)
-    bank, province = load_content(settings), load_province(settings.communes_file)
+    bank, province = load_content(settings), load_province(settings.map_file, settings.province)
     target = load_targets(settings.targets_file).working_age_basic
     communes = tuple(c.code for c in province.communes)
     print(
         f"epsilon {settings.release_epsilon} per month; display threshold K={settings.small_group_k}; "
-        f"{len(communes)} communes in {settings.communes_file.name}; topics {', '.join(bank.topic_ids)}"
+        f"{len(communes)} communes in {settings.map_file.name}; topics {', '.join(bank.topic_ids)}"
     )
     write_demo(url, bank, province, attempts)
 
@@ -399,7 +399,7 @@ def run(url: str, attempts: int, epsilon: float | None, simulate: int) -> None:
     print_province(by_period, periods, bank.topic_ids)
     print_working_age(months, bank.topic_ids, target)
     print_communes(
-        f"communes ({len(communes)} in {settings.communes_file.name}; 'no commune given' left out)",
+        f"communes ({len(communes)} in {settings.map_file.name}; 'no commune given' left out)",
         by_period,
         periods,
         communes,

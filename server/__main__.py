@@ -101,9 +101,9 @@ def _create_user(role: str, username: str, area: str | None) -> int:
             file=sys.stderr,
         )
         return 2
-    province = load_province(settings.communes_file)
+    province = load_province(settings.map_file, settings.province)
     if area is not None and province.commune(area) is None:
-        print(f"error: area {area!r} is not a commune code in {settings.communes_file}", file=sys.stderr)
+        print(f"error: area {area!r} is not a current commune code of {province.name.en}", file=sys.stderr)
         return 2
     if kind == Role.TEAM and area is None:
         print("error: a team member belongs to a commune: give --area CODE", file=sys.stderr)
@@ -159,7 +159,13 @@ def _demo_data(count: int, seed: int) -> int:
     settings = from_env()
     started = time.perf_counter()
     asyncio.run(
-        write(settings.database_url, load_content(settings), load_province(settings.communes_file), count, seed)
+        write(
+            settings.database_url,
+            load_content(settings),
+            load_province(settings.map_file, settings.province),
+            count,
+            seed,
+        )
     )
     print(f"wrote {count} synthetic attempts in {time.perf_counter() - started:.1f} s")
     return _release(None)
@@ -175,7 +181,7 @@ def _release(period: str | None) -> int:
     from .publishing import publish_due, publish_month
 
     settings = from_env()
-    bank, province = load_content(settings), load_province(settings.communes_file)
+    bank, province = load_content(settings), load_province(settings.map_file, settings.province)
     now = dt.datetime.now(dt.UTC)
 
     async def run() -> list[str]:

@@ -32,7 +32,8 @@ class Settings:
     port: int = 8000
     workers: int = 1
     content_dir: Path = ROOT / "quizzes"
-    communes_file: Path = ROOT / "server" / "data" / "communes.toml"
+    map_file: Path = ROOT / "server" / "data" / "vietnam.json"  # the 2025 map (server/data/update_map.py)
+    province: str = "37"  # the province this deployment serves: 37 is Ninh Bình
     static_dir: Path = ROOT / "static"
     templates_dir: Path = ROOT / "templates"
     https: bool = False  # served over HTTPS (behind a proxy): Secure cookies, __Host- prefix, HSTS
@@ -277,8 +278,14 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         values["release"] = env["RELEASE"][:40]
     if "TARGETS_FILE" in env:
         values["targets_file"] = Path(env["TARGETS_FILE"])
-    if "COMMUNES_FILE" in env:
-        values["communes_file"] = Path(env["COMMUNES_FILE"])
+    if "MAP_FILE" in env:
+        values["map_file"] = Path(env["MAP_FILE"])
+    if "PROVINCE" in env:
+        if not (env["PROVINCE"].isdigit() and len(env["PROVINCE"]) == 2):
+            raise SettingsError(
+                f"PROVINCE must be a two-digit province code such as 37 (Ninh Bình), not {env['PROVINCE']!r}"
+            )
+        values["province"] = env["PROVINCE"]
     if env.get("FORWARDED_ALLOW_IPS"):
         values["forwarded_allow_ips"] = check_proxy_addresses(env["FORWARDED_ALLOW_IPS"])
     if "RATE_LIMIT_PER_MINUTE" in env:

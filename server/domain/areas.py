@@ -1,46 +1,108 @@
-"""The province and its communes/wards, from a configured data file (server/data/communes.toml)."""
+"""Vietnam's administrative map since 1 July 2025 (34 provinces, 3,321 communes, wards and special zones; no
+districts), read from server/data/vietnam.json, which server/data/update_map.py generates from a pinned release of
+the `vietnam-provinces` library. A deployment serves one province of it (PROVINCE, default 37: Ninh Bình)."""
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass
+import json
+import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .text import Text, nfc
 
+# How a place's own name is written with its kind, in each language: "Phường Phủ Lý", "Phủ Lý ward". Names stay
+# Vietnamese; only the kind's word is translated.
+KINDS = {
+    "tỉnh": ("Tỉnh {}", "{} province"),
+    "thành phố trung ương": ("Thành phố {}", "{} city"),
+    "xã": ("Xã {}", "{} commune"),
+    "phường": ("Phường {}", "{} ward"),
+    "đặc khu": ("Đặc khu {}", "{} special zone"),
+}
+
+
+def _titled(place: str, kind: str) -> Text:
+    vi, en = KINDS[kind]
+    return Text(vi.format(place), en.format(place))
+
 
 @dataclass(frozen=True, slots=True)
 class Commune:
-    code: str
-    name: str
+    code: str  # five digits, as Decision 19/2025/QĐ-TTg numbers it
+    place: str  # the name alone: "Phủ Lý"
+    kind: str  # xã, phường or đặc khu
+
+    @property
+    def name(self) -> str:
+        """The Vietnamese name as written on signs and forms: "Phường Phủ Lý"."""
+        return KINDS[self.kind][0].format(self.place)
+
+    @property
+    def title(self) -> Text:
+        return _titled(self.place, self.kind)
 
 
 @dataclass(frozen=True, slots=True)
 class Province:
     code: str
-    name: Text
-    communes: tuple[Commune, ...]
+    name: Text  # "Tỉnh Ninh Bình" / "Ninh Bình province"
+    communes: tuple[Commune, ...]  # in the order of their codes
+
+    _index: dict[str, Commune] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._index.update((c.code, c) for c in self.communes)
 
     def commune(self, code: str) -> Commune | None:
-        for c in self.communes:
-            if c.code == code:
-                return c
-        return None
+        return self._index.get(code)
+
+    def by_kind(self) -> list[tuple[str, list[Commune]]]:
+        """The communes grouped for a select: wards, then communes, then special zones, each by name."""
+        order = ("phường", "xã", "đặc khu")
+        return [
+            (kind, sorted((c for c in self.communes if c.kind == kind), key=lambda c: _sort_key(c.place)))
+            for kind in order
+            if any(c.kind == kind for c in self.communes)
+        ]
+
+
+def _sort_key(name: str) -> tuple[str, str]:
+    """Vietnamese alphabetical order, near enough for a list: letters without their marks first (đ after d), then
+    the marks."""
+    spread = name.replace("Đ", "D\uffff").replace("đ", "d\uffff")
+    base = "".join(c for c in unicodedata.normalize("NFD", spread) if not unicodedata.combining(c))
+    return base.lower(), name
 
 
 class AreasError(Exception):
     pass
 
 
-def load_province(path: Path) -> Province:
+def load_country(path: Path) -> list[Province]:
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        head = raw["province"]
-        communes = tuple(Commune(str(c["code"]), nfc(c["name"])) for c in raw.get("communes", []))
-        province = Province(str(head["code"]), Text(nfc(head["name"]["vi"]), nfc(head["name"]["en"])), communes)
-    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
-        raise AreasError(f"{path}: cannot read the communes file: {exc!r}") from None
-    codes = [c.code for c in communes]
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        provinces = [
+            Province(
+                str(p["code"]),
+                _titled(nfc(p["name"]), p["kind"]),
+                tuple(Commune(str(code), nfc(place), kind) for code, place, kind in p["communes"]),
+            )
+            for p in raw["provinces"]
+        ]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise AreasError(f"{path}: cannot read the map: {exc!r}") from None
+    codes = [c.code for p in provinces for c in p.communes]
     if len(set(codes)) != len(codes):
         raise AreasError(f"{path}: two communes share a code")
-    return province
+    return provinces
+
+
+def load_province(path: Path, code: str) -> Province:
+    """The province a deployment serves; an unknown code names the ones there are."""
+    provinces = load_country(path)
+    for province in provinces:
+        if province.code == code:
+            return province
+    known = ", ".join(f"{p.code} {p.name.vi}" for p in provinces)
+    raise AreasError(f"PROVINCE={code!r} is not a province code of the map ({path.name}): {known}")

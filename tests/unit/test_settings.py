@@ -87,6 +87,7 @@ def test_the_secret_can_come_from_a_file(tmp_path):
         ({"APP_ENV": "prod"}, "APP_ENV must be"),
         ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL must look like"),
         ({"DATABASE_URL": "sqlite:///"}, "DATABASE_URL must look like"),
+        ({"PROVINCE": "Ninh Bình"}, "PROVINCE must be a two-digit province code such as 37"),
         ({"FORWARDED_ALLOW_IPS": "*"}, "FORWARDED_ALLOW_IPS must name the proxies' addresses, not '\\*'"),
         ({"FORWARDED_ALLOW_IPS": "10.0.0.5,proxy.local"}, "not 'proxy.local'"),
     ],

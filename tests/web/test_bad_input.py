@@ -41,7 +41,7 @@ def test_an_age_band_outside_the_list_is_refused(client):
 def test_a_commune_not_in_the_list_is_refused(client):
     response = start(client, commune="99999")
     assert response.status_code == 400
-    assert "Chọn xã/phường trong danh sách, hoặc để trống." in response.text
+    assert "Xã/phường này không có trong danh mục hiện hành" in response.text
 
 
 def test_a_known_commune_is_accepted(client):

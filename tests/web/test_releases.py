@@ -192,7 +192,7 @@ def test_the_running_app_publishes_a_due_release_by_itself(fresh_database, setti
     from server.domain.areas import load_province
 
     url = fresh_database()
-    run_async(write(url, bank, load_province(settings.communes_file), 300, 3))  # writes; publishes nothing
+    run_async(write(url, bank, load_province(settings.map_file, settings.province), 300, 3))  # publishes nothing
     app = create_app(dataclasses.replace(settings, database_url=url, auto_release=True), bank=bank)
     with client_of(app) as client:
         # The publisher starts with the app; the first due months appear within the lifespan of the client.
@@ -220,7 +220,7 @@ def test_two_processes_publish_a_month_exactly_once(fresh_database, settings, ba
     from server.domain.areas import load_province
 
     url = fresh_database()
-    run_async(write(url, bank, load_province(settings.communes_file), 500, 5))
+    run_async(write(url, bank, load_province(settings.map_file, settings.province), 500, 5))
     env = {"DATABASE_URL": url, "SECRET_KEY": TEST_SECRET, "APP_ENV": "test", "PATH": "/usr/bin:/bin"}
     processes = [
         subprocess.Popen(  # noqa: S603 - our own command line
