@@ -15,6 +15,7 @@ from litestar.params import FromQuery
 from litestar.response import Template
 
 from ..domain.attempt import AGE_BANDS
+from ..domain.charts import LineChart, line_chart
 from ..domain.dashboard import (
     ABOUT_QUESTIONS,
     VIEW_MODES,
@@ -33,6 +34,7 @@ from .errors import PageError
 from .exports import about_name, csv_response, row_name, xlsx_response
 from .pages import render
 from .site import Site
+from .templating import localise, short_period
 
 log = logging.getLogger("kynangso.dashboard")
 PROVINCE = "province"
@@ -81,10 +83,11 @@ async def dashboard_view(site: Site, area: str | None, period: str | None, mode:
 
 
 def _areas(site: Site, official: StaffUser) -> list[tuple[str, str]]:
+    """The areas an official may choose, named in the page's language ("Ninh Bình province")."""
     if official.area is not None:
         commune = site.province.commune(official.area)
-        return [(official.area, commune.name if commune else official.area)]
-    return [(PROVINCE, site.province.name.get("vi")), *((c.code, c.name) for c in site.province.communes)]
+        return [(official.area, localise(commune.title) if commune else official.area)]
+    return [(PROVINCE, localise(site.province.name)), *((c.code, localise(c.title)) for c in site.province.communes)]
 
 
 @get("/dashboard", name="dashboard", guards=[requires(Role.OFFICIAL)])
@@ -116,8 +119,22 @@ async def dashboard(
         row_name=row_name,
         view_k=site.settings.small_group_k,
         about_names={q: about_name(q) for q in ABOUT_QUESTIONS},
+        trend_chart=trend_chart(view, site) if view else None,
         wide=True,
     )
+
+
+def trend_chart(view: DashboardView, site: Site) -> LineChart | None:
+    """Each topic's share at Basic or above over the trend's periods, against the working-age target."""
+    if not view.trends or len(view.trends[0].periods) < 2:
+        return None  # one point is no trend: the table says it
+    labels = [short_period(p) for p in view.trends[0].periods]
+    series = [
+        (localise(site.bank.topic(t.topic_id).title), [t.table.share(i, 1) for i in range(len(t.periods))])
+        for t in view.trends
+    ]
+    target = view.working_age_target / 100 if view.working_age_target else None
+    return line_chart(labels, series, target)
 
 
 @get(["/dashboard/export.csv", "/dashboard/export.xlsx"], name="dashboard_export", guards=[requires(Role.OFFICIAL)])

@@ -65,7 +65,7 @@ def area_name(view: DashboardView, site: Site) -> str:
     if view.area is None:
         return site.province.name.get(current_language.get())
     commune = site.province.commune(view.area)
-    return commune.name if commune else view.area
+    return commune.title.get(current_language.get()) if commune else view.area
 
 
 def view_rows(view: DashboardView, site: Site, generated: dt.datetime) -> list[list[Any]]:

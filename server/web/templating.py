@@ -51,7 +51,10 @@ def date(value) -> str:  # type: ignore[no-untyped-def]
     of its Vietnam day, which is the evening before in UTC)."""
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         value = value.astimezone(VIETNAM).date()
-    return format_date(value, format="medium", locale=LOCALES[current_language.get()])
+    # In full words, as on an official letter: "1 tháng 12 năm 2026", "1 December 2026" (CLDR's "1 thg 12, 2026"
+    # is an abbreviation older readers stumble over).
+    pattern = "d 'tháng' M 'năm' y" if current_language.get() == "vi" else "d MMMM y"
+    return format_date(value, format=pattern, locale=LOCALES[current_language.get()])
 
 
 def epsilon_text(epsilon: float) -> str:
@@ -59,13 +62,23 @@ def epsilon_text(epsilon: float) -> str:
     return f"{epsilon:.2f}".rstrip("0").rstrip(".")
 
 
+def short_period(period) -> str:  # type: ignore[no-untyped-def]
+    """A period in a few characters, for a chart's axis: "11/2026", "Q4/2026", "2026"."""
+    if period.kind == "month":
+        return f"{period.start.month}/{period.start.year}"
+    if period.kind == "quarter":
+        return f"Q{period.key[-1]}/{period.start.year}"
+    return str(period.start.year)
+
+
 def period_label(period) -> str:  # type: ignore[no-untyped-def]
-    """A fixed period in the person's language: "tháng 11, 2026" / "November 2026", "Quý 4/2026", "2026"."""
+    """A fixed period in the person's language: "tháng 11 năm 2026" / "November 2026", "Quý 4/2026", "2026"."""
     from .i18n import gettext
 
     locale = LOCALES[current_language.get()]
     if period.kind == "month":
-        return format_date(period.start, format="MMMM y", locale=locale)
+        pattern = "'tháng' M 'năm' y" if current_language.get() == "vi" else "MMMM y"
+        return format_date(period.start, format=pattern, locale=locale)
     if period.kind == "quarter":
         return gettext("Quarter %(q)s/%(y)s") % {"q": period.key[-1], "y": period.start.year}
     return gettext("Year %(y)s") % {"y": period.start.year}

@@ -64,3 +64,21 @@ def test_the_dashboard_works_without_javascript(browser, live_server, official):
         page.get_by_role("link", name="CSV").click()
     assert download.value.suggested_filename.endswith(f"{year}-all.csv")
     context.close()
+
+
+def test_the_trend_chart_fits_a_phone_and_breaks_no_rule_of_the_csp(browser, playwright, live_server, official):
+    context = browser.new_context(**playwright.devices["Pixel 7"], base_url=live_server)
+    page = context.new_page()
+    blocked = []
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+    log_in(page, official)
+    chart = page.locator("svg.trend-chart")
+    expect(chart).to_be_visible()
+    box = chart.bounding_box()
+    assert box and 0 < box["width"] <= page.viewport_size["width"]
+    # The lines are drawn (the stylesheet reached the inline SVG) and each topic is named in the legend.
+    assert chart.locator("polyline").first.evaluate("l => getComputedStyle(l).stroke") != "none"
+    expect(page.locator("figure.chart .legend li")).to_have_count(3)
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    assert blocked == []
+    context.close()

@@ -3,6 +3,7 @@ is a POST. GET /code only shows the form."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from server.web.results import qr_svg
@@ -80,6 +81,11 @@ def test_the_card_prints_the_code_beside_its_qr(client, bank):
     box = re.search(r'<div class="card-code">(.*?)<p class="remember">', card, re.S)
     assert box, "the card has no code box"
     assert "<svg" in box.group(1) and f'<p class="code">{code}</p>' in box.group(1)
+    # The day in full words, in Vietnam time, as on an official letter.
+    today = dt.datetime.now(dt.timezone(dt.timedelta(hours=7))).date()
+    assert f"Hoàn thành ngày {today.day} tháng {today.month} năm {today.year}" in card
+    client.cookies.set("lang", "en")
+    assert f"Finished on {today.day} {today:%B} {today.year}" in client.get("/results/card").text
 
 
 def test_no_page_of_the_results_puts_the_code_in_a_query_string(client, bank):

@@ -87,6 +87,40 @@ def test_the_default_view_is_the_latest_release_with_its_privacy_loss(official):
     assert not any(p > latest for p in re.findall(r'<option value="(\d{4}-\d\d)"', page.text))
 
 
+def test_in_english_the_places_keep_their_names_and_the_words_around_them_are_english(official):
+    official.cookies.set("lang", "en")
+    try:
+        page = official.get("/dashboard").text
+        assert '<option value="province" selected>Ninh Bình province</option>' in page
+        assert ">Nam Định ward</option>" in page
+        assert "Tỉnh Ninh Bình" not in page and "Phường Nam Định" not in page
+        assert "Excel set to Vietnamese reads a comma as the decimal mark" in page
+    finally:
+        official.cookies.set("lang", "vi")
+    page = official.get("/dashboard").text
+    assert '<option value="province" selected>Tỉnh Ninh Bình</option>' in page and ">Phường Nam Định</option>" in page
+
+
+def test_the_trend_is_drawn_as_a_chart_of_the_tables_numbers_against_the_target(official, bank):
+    page = official.get("/dashboard").text
+    svg = re.search(r'<svg class="trend-chart".*?</svg>', page, re.S)
+    assert svg, "no trend chart"
+    chart = svg.group(0)
+    assert 'role="img"' in chart and '<title id="trend-chart-title">' in chart
+    assert len(re.findall(r'<g class="series series-\d', chart)) == len(bank.topics)
+    assert "Mục tiêu 70 %" in chart  # the working-age target of targets.toml
+    assert "style=" not in chart and "<script" not in chart  # the CSP refuses both
+    # Every point is one of the trend table's numbers: twelve months of the latest release, per topic.
+    periods = len(re.findall(r"<th scope=\"col\">tháng \d+ năm \d{4}</th>", page.split('id="trend-title"')[1]))
+    assert periods >= 2
+    table = page.split('id="trend-title"')[1].split("</table>")[0]
+    for topic in bank.topics:
+        group = re.search(rf"<title>{re.escape(topic.title.vi)}</title>(.*?)</g>", chart, re.S)
+        row = re.search(rf'<th scope="row">{re.escape(topic.title.vi)}</th>(.*?)</tr>', table, re.S).group(1)
+        shown = [cell for cell in re.findall(r"<td>(.*?)</td>", row, re.S) if "%" in cell]
+        assert len(re.findall(r"<(?:circle|rect|polygon) ", group.group(1))) == len(shown) > 0
+
+
 def test_every_number_of_the_province_view_is_a_sum_of_released_cells(official, bank):
     latest = months(official)[0]
     release = released(official, latest)
