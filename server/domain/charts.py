@@ -114,3 +114,48 @@ def line_chart(
         None if target is None else y(target),
         target,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    x: float
+    width: float
+    share: float
+    level: int  # the level's index, 0 for the lowest
+
+
+@dataclass(frozen=True, slots=True)
+class BarRow:
+    label: str
+    y: float
+    segments: tuple[Segment, ...]  # empty: the row is withheld
+
+
+@dataclass(frozen=True, slots=True)
+class BarChart:
+    width: int
+    height: int
+    label_width: int
+    bar_height: int
+    rows: tuple[BarRow, ...]
+
+
+def stacked_bars(rows: list[tuple[str, list[float | None]]], *, width: int = 480, label_width: int = 96) -> BarChart:
+    """One bar per row, its parts the shares of each level (0 to 1) laid end to end; a row with any share withheld
+    is drawn as withheld rather than as a bar that would not add up."""
+    bar, gap = 28, 10
+    drawn = []
+    for n, (label, shares) in enumerate(rows):
+        y = gap + n * (bar + gap)
+        if any(s is None for s in shares):
+            drawn.append(BarRow(label, y, ()))
+            continue
+        total = sum(shares) or 1.0  # released shares may not add up to exactly 1
+        x, parts = float(label_width), []
+        for level, share in enumerate(shares):
+            w = (width - label_width - 4) * share / total  # type: ignore[operator]
+            if w > 0:
+                parts.append(Segment(round(x, 1), round(w, 1), share, level))  # type: ignore[arg-type]
+            x += w
+        drawn.append(BarRow(label, y, tuple(parts)))
+    return BarChart(width, gap + len(rows) * (bar + gap), label_width, bar, tuple(drawn))

@@ -15,7 +15,7 @@ from litestar.params import FromQuery
 from litestar.response import Template
 
 from ..domain.attempt import AGE_BANDS
-from ..domain.charts import LineChart, line_chart
+from ..domain.charts import BarChart, LineChart, line_chart, stacked_bars
 from ..domain.dashboard import (
     ABOUT_QUESTIONS,
     VIEW_MODES,
@@ -32,6 +32,7 @@ from ..domain.team import VIETNAM
 from .account import requires
 from .errors import PageError
 from .exports import about_name, csv_response, row_name, xlsx_response
+from .i18n import gettext
 from .pages import render
 from .site import Site
 from .templating import localise, short_period
@@ -120,8 +121,18 @@ async def dashboard(
         view_k=site.settings.small_group_k,
         about_names={q: about_name(q) for q in ABOUT_QUESTIONS},
         trend_chart=trend_chart(view, site) if view else None,
+        levels_chart=levels_chart,
         wide=True,
     )
+
+
+def levels_chart(view: DashboardView, panel, row_name) -> BarChart:  # type: ignore[no-untyped-def]
+    """A topic's table as stacked bars: one per row (age band or group), then all ages."""
+    t = panel.table
+    levels = range(len(t.cells[0])) if t.cells else range(0)
+    rows = [(row_name(row), [t.share(r, c) for c in levels]) for r, row in enumerate(view.level_rows)]
+    rows.append((gettext("All ages"), [t.col_share(c) for c in levels]))
+    return stacked_bars(rows)
 
 
 def trend_chart(view: DashboardView, site: Site) -> LineChart | None:

@@ -78,7 +78,11 @@ def test_the_trend_chart_fits_a_phone_and_breaks_no_rule_of_the_csp(browser, pla
     assert box and 0 < box["width"] <= page.viewport_size["width"]
     # The lines are drawn (the stylesheet reached the inline SVG) and each topic is named in the legend.
     assert chart.locator("polyline").first.evaluate("l => getComputedStyle(l).stroke") != "none"
-    expect(page.locator("figure.chart .legend li")).to_have_count(3)
+    expect(page.locator("figure.chart:has(svg.trend-chart) .legend li")).to_have_count(3)
+    # Each topic's levels are stacked bars that fit the phone too.
+    bars = page.locator("svg.levels-chart")
+    expect(bars).to_have_count(3)
+    assert all(0 < b.bounding_box()["width"] <= page.viewport_size["width"] for b in bars.all())
     assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
     assert blocked == []
     context.close()

@@ -28,3 +28,14 @@ def test_a_long_trend_labels_every_other_period_and_always_the_latest():
     labels = [f"{m}/2026" for m in range(1, 13)]
     ticks = [t.label for t in line_chart(labels, [("A", [0.5] * 12)], width=360).x_ticks]
     assert ticks[-1] == "12/2026" and len(ticks) < 12
+
+
+def test_stacked_bars_lay_the_levels_end_to_end_and_withhold_a_row_that_cannot_add_up():
+    from server.domain.charts import stacked_bars
+
+    chart = stacked_bars([("15-24", [0.1, 0.2, 0.3, 0.4]), ("65+", [0.5, None, 0.2, 0.1])], width=496, label_width=96)
+    first, withheld = chart.rows
+    assert [s.level for s in first.segments] == [0, 1, 2, 3]
+    assert first.segments[0].x == 96 and abs(sum(s.width for s in first.segments) - 396) < 0.5
+    assert all(a.x + a.width <= b.x + 0.2 for a, b in zip(first.segments, first.segments[1:], strict=False))
+    assert withheld.segments == () and withheld.y > first.y

@@ -121,6 +121,17 @@ def test_the_trend_is_drawn_as_a_chart_of_the_tables_numbers_against_the_target(
         assert len(re.findall(r"<(?:circle|rect|polygon) ", group.group(1))) == len(shown) > 0
 
 
+def test_each_topics_levels_are_drawn_as_stacked_bars_of_its_table(official, bank):
+    page = official.get("/dashboard").text
+    charts = re.findall(r'<svg class="levels-chart".*?</svg>', page, re.S)
+    assert len(charts) == len(bank.topics)
+    bars = re.findall(r'<text class="tick"[^>]*>([^<]+)</text>', charts[0])
+    assert bars[-1] == "Mọi lứa tuổi" and len(bars) == 7  # six age bands, then all ages
+    parts = re.findall(r"<title>([^<]+): (\d+(?:,\d)?)&nbsp;%</title>", charts[0])
+    assert parts and all(name in {"Chưa đạt", "Cơ bản", "Trung cấp", "Nâng cao"} for name, _ in parts)
+    assert "style=" not in charts[0]
+
+
 def test_every_number_of_the_province_view_is_a_sum_of_released_cells(official, bank):
     latest = months(official)[0]
     release = released(official, latest)
