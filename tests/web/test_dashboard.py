@@ -132,6 +132,27 @@ def test_each_topics_levels_are_drawn_as_stacked_bars_of_its_table(official, ban
     assert "style=" not in charts[0]
 
 
+def scroll_boxes_are_reachable_and_named(page: str) -> int:
+    """Every sideways-scrolling box is in the tab order and named by a heading or caption on the page."""
+    boxes = re.findall(r'<div class="scroll"([^>]*)>', page)
+    for attributes in boxes:
+        assert 'tabindex="0"' in attributes and 'role="region"' in attributes, attributes
+        named = re.search(r'aria-labelledby="([^"]+)"', attributes).group(1)
+        assert f'id="{named}"' in page, named
+    return len(boxes)
+
+
+def test_tables_that_scroll_sideways_can_be_reached_by_keyboard_and_are_named(demo):
+    # One client at a time: two on one app would share its PostgreSQL pool across event loops.
+    with client_of(demo, "canbo.tinh") as official:
+        assert scroll_boxes_are_reachable_and_named(official.get("/dashboard").text) >= 5
+    with client_of(demo, "quantri") as admin:
+        for path in ("/admin/items", "/admin/flags"):
+            scroll_boxes_are_reachable_and_named(admin.get(path).text)
+    with client_of(demo, "to.cns.a") as team:
+        assert scroll_boxes_are_reachable_and_named(team.get("/team").text) >= 1
+
+
 def test_every_number_of_the_province_view_is_a_sum_of_released_cells(official, bank):
     latest = months(official)[0]
     release = released(official, latest)
