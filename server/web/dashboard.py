@@ -21,6 +21,7 @@ from ..domain.dashboard import (
     VIEW_MODES,
     DashboardView,
     NotReleased,
+    TopicPanel,
     UnknownFilter,
     build_view,
     find_period,
@@ -121,12 +122,12 @@ async def dashboard(
         view_k=site.settings.small_group_k,
         about_names={q: about_name(q) for q in ABOUT_QUESTIONS},
         trend_chart=trend_chart(view, site) if view else None,
-        levels_chart=levels_chart,
+        levels_charts={p.topic_id: levels_chart(view, p) for p in view.topics} if view else {},
         wide=True,
     )
 
 
-def levels_chart(view: DashboardView, panel, row_name) -> BarChart:  # type: ignore[no-untyped-def]
+def levels_chart(view: DashboardView, panel: TopicPanel) -> BarChart:
     """A topic's table as stacked bars: one per row (age band or group), then all ages."""
     t = panel.table
     levels = range(len(t.cells[0])) if t.cells else range(0)

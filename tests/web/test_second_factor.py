@@ -17,7 +17,7 @@ from server.app import create_app
 
 from ..conftest import cli
 from .helpers import csrf_token
-from .staff import RECOVERY_CODE, SECRET
+from .staff import RECOVERY_CODE, SECRET, log_out
 
 PASSWORD = "a long passphrase for the second factor"
 
@@ -66,11 +66,6 @@ def enrolled(client: TestClient, name: str) -> tuple[str, list[str]]:
     shown = client.post("/account/second-factor", data=data)
     assert shown.status_code == 200
     return secret, RECOVERY_CODE.findall(shown.text)
-
-
-def log_out(client: TestClient) -> None:
-    client.post("/logout", data={"_csrf_token": csrf_token(client, "/login")})
-    client.cookies.clear()
 
 
 def test_an_official_must_set_up_the_app_before_seeing_anything(browser, database_url):
