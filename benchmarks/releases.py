@@ -34,12 +34,12 @@ from dataclasses import dataclass, replace
 
 from benchmarks.dashboard import bench_settings, throwaway_database, time_dashboard, with_engine, write_demo
 from server import publishing
-from server.app import load_content
+from server.app import load_content, load_places
 from server.db import releases as releases_db
-from server.domain.areas import Province, load_province
+from server.domain.areas import Province
 from server.domain.attempt import AGE_BANDS
 from server.domain.content import Bank
-from server.domain.dashboard import LEVEL_VALUES, Period, load_targets, periods_offered, tally
+from server.domain.dashboard import LEVEL_VALUES, Period, periods_offered, tally
 from server.domain.release import (
     MODES,
     NO_COMMUNE,
@@ -373,8 +373,8 @@ def simulated(
 
 def run(url: str, attempts: int, epsilon: float | None, simulate: int) -> None:
     settings = bench_settings(url, epsilon)
-    bank, province = load_content(settings), load_province(settings.map_file, settings.province)
-    target = load_targets(settings.targets_file).working_age_basic
+    bank, (province, targets) = load_content(settings), load_places(settings)
+    target = targets.of(province.code).working_age_basic
     communes = tuple(c.code for c in province.communes)
     print(
         f"epsilon {settings.release_epsilon} per month; display threshold K={settings.small_group_k}; "

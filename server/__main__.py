@@ -221,16 +221,22 @@ def _release(period: str | None) -> int:
 def _serve(host: str | None, port: int | None, workers: int | None) -> int:
     import uvicorn
 
-    from .app import load_content
+    from .app import load_content, load_places
+    from .domain.areas import AreasError
     from .domain.content_loader import BankError
+    from .domain.dashboard import TargetsError
 
     settings = from_env()
     try:
         load_content(settings)  # refuse to start on broken content, before any worker starts
+        load_places(settings)
     except BankError as exc:
         print("The quiz content has errors; the app will not start:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
+        return 1
+    except (AreasError, TargetsError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 1
     count = workers or settings.workers
     if count > 1 and not settings.redis_url:

@@ -21,10 +21,10 @@ from litestar.template.config import TemplateConfig
 
 from .db import engine as db_engine
 from .db import partitions
-from .domain.areas import load_province
+from .domain.areas import AreasError, Province, load_country
 from .domain.content import Bank
 from .domain.content_loader import BankError, load_bank
-from .domain.dashboard import load_targets
+from .domain.dashboard import TargetBook, load_target_book
 from .hashing import Hasher, password_policy
 from .publishing import upkeep
 from .settings import Settings
@@ -72,6 +72,17 @@ def load_content(settings: Settings, today: dt.date | None = None) -> Bank:
     return result.bank
 
 
+def load_places(settings: Settings) -> tuple[Province, TargetBook]:
+    """The province the deployment serves and every province's targets; AreasError or TargetsError name the file
+    and the problem."""
+    country = load_country(settings.map_file)
+    chosen = [p for p in country if p.code == settings.province]
+    if not chosen:
+        known = ", ".join(f"{p.code} {p.name.vi}" for p in country)
+        raise AreasError(f"PROVINCE={settings.province!r} is not a province code of the map: {known}")
+    return chosen[0], load_target_book(settings.targets_dir, (p.code for p in country))
+
+
 def make_store(settings: Settings) -> Store:
     """Memory inside one process; Redis when several processes must share sessions, throttling and rate limits."""
     if settings.redis_url:
@@ -92,10 +103,11 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
     )
     store = make_store(settings)
     counters = Counters(settings.redis_url)
+    province, targets = load_places(settings)
     site = Site(
         settings=settings,
         bank=bank,
-        province=load_province(settings.map_file, settings.province),
+        province=province,
         engine=engine,
         hasher=hasher or Hasher.from_settings(settings),
         policy=password_policy(),
@@ -105,7 +117,7 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
             absolute_seconds=settings.session_absolute_hours * 3600,
         ),
         throttle=Throttle(counters, settings.secret_key),
-        targets=load_targets(settings.targets_file),
+        targets=targets,
         static_hashes=static_hashes,
         static=StaticFiles(settings.static_dir, static_hashes),
         store=store,
@@ -169,6 +181,7 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
             admin.AdminController,
             team.TeamController,
             dashboard.dashboard,
+            dashboard.areas,
             dashboard.export,
             api.api_router,
             apidocs.docs_page,

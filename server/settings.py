@@ -66,7 +66,7 @@ class Settings:
     burst_client_per_hour: int = 20  # finished attempts from one client in an hour that raise a flag for admins
     burst_commune_factor: int = 5  # a commune's day above this many times its usual daily rate raises a flag
     burst_commune_minimum: int = 30  # ... and above this many attempts, so a quiet commune's first day is no burst
-    targets_file: Path = ROOT / "server" / "data" / "targets.toml"
+    targets_dir: Path = ROOT / "server" / "data" / "targets"  # one file per province: 37.toml
 
     @property
     def host_names(self) -> frozenset[str]:
@@ -276,8 +276,8 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         values["content_dir"] = Path(env["CONTENT_DIR"])
     if "RELEASE" in env:
         values["release"] = env["RELEASE"][:40]
-    if "TARGETS_FILE" in env:
-        values["targets_file"] = Path(env["TARGETS_FILE"])
+    if "TARGETS_DIR" in env:
+        values["targets_dir"] = Path(env["TARGETS_DIR"])
     if "MAP_FILE" in env:
         values["map_file"] = Path(env["MAP_FILE"])
     if "PROVINCE" in env:

@@ -61,13 +61,13 @@ class Province:
         """The communes grouped for a select: wards, then communes, then special zones, each by name."""
         order = ("phường", "xã", "đặc khu")
         return [
-            (kind, sorted((c for c in self.communes if c.kind == kind), key=lambda c: _sort_key(c.place)))
+            (kind, sorted((c for c in self.communes if c.kind == kind), key=lambda c: sort_key(c.place)))
             for kind in order
             if any(c.kind == kind for c in self.communes)
         ]
 
 
-def _sort_key(name: str) -> tuple[str, str]:
+def sort_key(name: str) -> tuple[str, str]:
     """Vietnamese alphabetical order, near enough for a list: letters without their marks first (đ after d), then
     the marks."""
     spread = name.replace("Đ", "D\uffff").replace("đ", "d\uffff")

@@ -8,12 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .attempt import AGE_BANDS
-from .privacy import DEFAULT_K, ReleasedTable, released_table
+from .privacy import DEFAULT_K, ReleasedTable, Shown, released_table, shown
 from .release import ABOUT_QUESTIONS, AGE_GROUPS, MODES, WORKING_AGE, Key, Release, parse_period
 from .scoring import LEVELS, Level
 
@@ -102,12 +102,46 @@ class Targets:
     working_age_basic: float | None
 
 
+NO_TARGETS = Targets({}, None)
+
+
+class TargetsError(Exception):
+    pass
+
+
 def load_targets(path: Path) -> Targets:
-    raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    about = {q: float(v) for q, v in raw.get("about", {}).items() if q in ABOUT_QUESTIONS}
-    skills = raw.get("skills", {})
-    working = skills.get("working_age_basic")
-    return Targets(about, float(working) if working is not None else None)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        about = {q: float(v) for q, v in raw.get("about", {}).items() if q in ABOUT_QUESTIONS}
+        working = raw.get("skills", {}).get("working_age_basic")
+        targets = Targets(about, float(working) if working is not None else None)
+    except (OSError, ValueError, TypeError, AttributeError) as exc:
+        raise TargetsError(f"{path}: cannot read the targets: {exc}") from None
+    if any(not 0 <= v <= 100 for v in (*targets.about.values(), targets.working_age_basic or 0)):
+        raise TargetsError(f"{path}: a target is a percentage from 0 to 100")
+    return targets
+
+
+@dataclass(frozen=True, slots=True)
+class TargetBook:
+    """Each province's targets, by province code; a province without a file has none."""
+
+    by_province: Mapping[str, Targets]
+
+    def of(self, province: str) -> Targets:
+        return self.by_province.get(province, NO_TARGETS)
+
+
+def load_target_book(folder: Path, province_codes: Iterable[str]) -> TargetBook:
+    """Reads `<code>.toml` for each province code; any other file there is refused, so a misnamed file is not
+    silently ignored."""
+    codes = set(province_codes)
+    book = {}
+    for path in sorted(folder.glob("*.toml")):
+        if path.stem not in codes:
+            raise TargetsError(f"{path}: the file name must be a province code of the map, such as 37.toml")
+        book[path.stem] = load_targets(path)
+    return TargetBook(book)
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,3 +296,110 @@ def build_view(
             for q in ABOUT_QUESTIONS
         ),
     )
+
+
+# Areas side by side: one row per commune (or province), for one released period.
+
+
+@dataclass(frozen=True, slots=True)
+class AreaTables:
+    """Which released tables give each area's numbers, and which of their rows are the working age."""
+
+    dim: str  # the area's dimension in those tables
+    participation: tuple[str, tuple[str, ...]]
+    levels: tuple[str, tuple[str, ...]]
+    working: Mapping[str, tuple[str, ...]]
+
+
+COMMUNE_TABLES = AreaTables(
+    "commune",
+    ("participation_by_commune", ("commune", "age_band", "mode")),
+    ("levels_by_commune", ("commune", "age_group", "mode", "topic", "level")),
+    {"age_group": ("15-64",)},
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AreaRow:
+    code: str
+    people: int  # released count of people who finished a check, all ages
+    working_age: ReleasedTable  # rows: topics; columns: [below Basic, Basic or above], ages 15-64
+    target: float | None  # the working-age target (percentage) of the area's province
+
+    def shown_people(self) -> Shown:
+        return shown(self.people, self.working_age.k)
+
+    def share(self, topic: int) -> float | None:
+        return self.working_age.share(topic, 1)
+
+    def met(self, topic: int) -> bool | None:
+        """Whether the topic's working-age share reaches the target; None when either is not shown."""
+        if self.target is None or self.share(topic) is None:
+            return None
+        # In counts, not floats: 0.57 * 100 is 56.99999999999999.
+        return self.working_age.counts[topic][1] * 100 >= self.target * self.working_age.row_sums[topic]
+
+
+def area_rows(
+    *,
+    releases: Iterable[Release],
+    mode: str,
+    codes: Sequence[str],
+    topic_ids: Sequence[str],
+    target_of: Callable[[str], float | None],
+    tables: AreaTables = COMMUNE_TABLES,
+    k: int = DEFAULT_K,
+) -> list[AreaRow]:
+    """Every area of `codes` for the releases of one period, summed from released cells like every other view."""
+    chosen = list(releases)
+    place: dict[str, Iterable[str]] = {"mode": MODES if mode == "all" else (mode,), tables.dim: codes}
+    people = tally(chosen, *tables.participation, place, (tables.dim,))
+    levels = tally(chosen, *tables.levels, {**place, **tables.working}, (tables.dim, "topic", "level"))
+    rows = []
+    for code in codes:
+        by_topic = {(t, lv): n for (c, t, lv), n in levels.items() if c == code}
+        rows.append(AreaRow(code, people.get((code,), 0), _basic_split(by_topic, topic_ids, k), target_of(code)))
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class MetCount:
+    met: int
+    missed: int
+    hidden: int  # a share or the target not shown
+
+
+def met_counts(rows: Sequence[AreaRow], topic_count: int) -> list[MetCount]:
+    """Per topic, how many areas meet the target, miss it, or cannot be judged."""
+    result = []
+    for t in range(topic_count):
+        judged = [r.met(t) for r in rows]
+        result.append(MetCount(judged.count(True), judged.count(False), judged.count(None)))
+    return result
+
+
+AREA_SORTS = ("name", "people")  # and "topic-<id>" for a topic's working-age share
+
+
+def sort_areas(
+    rows: Sequence[AreaRow], by: str, descending: bool, name_key: Callable[[str], object], topic_ids: Sequence[str]
+) -> list[AreaRow]:
+    """Rows sorted by name, people or a topic's share. A withheld value is never compared with another: withheld
+    rows come last in name order whichever the direction, so the order cannot tell a small number from zero."""
+    by_name = sorted(rows, key=lambda r: name_key(r.code))
+    if by == "name":
+        return list(reversed(by_name)) if descending else by_name
+
+    def value(row: AreaRow) -> float | None:
+        if by == "people":
+            return row.people if row.people >= row.working_age.k else None
+        return row.share(topic_ids.index(by.removeprefix("topic-")))
+
+    shown_rows = [r for r in by_name if value(r) is not None]
+    withheld = [r for r in by_name if value(r) is None]
+    shown_rows.sort(key=lambda r: value(r), reverse=descending)  # type: ignore[arg-type, return-value]
+    return shown_rows + withheld
+
+
+def area_sort_known(by: str, topic_ids: Sequence[str]) -> bool:
+    return by in AREA_SORTS or (by.startswith("topic-") and by.removeprefix("topic-") in topic_ids)

@@ -14,6 +14,7 @@ from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromQuery
 from litestar.response import Template
 
+from ..domain.areas import sort_key
 from ..domain.attempt import AGE_BANDS
 from ..domain.charts import BarChart, LineChart, line_chart, stacked_bars
 from ..domain.dashboard import (
@@ -21,11 +22,16 @@ from ..domain.dashboard import (
     VIEW_MODES,
     DashboardView,
     NotReleased,
+    Period,
     TopicPanel,
     UnknownFilter,
+    area_rows,
+    area_sort_known,
     build_view,
     find_period,
+    met_counts,
     periods_offered,
+    sort_areas,
     trend_periods,
 )
 from ..domain.staff import Role, StaffUser
@@ -56,20 +62,27 @@ def check_filters(site: Site, official: StaffUser, area: str | None, mode: str |
     return (None if chosen_area == PROVINCE else chosen_area), chosen_mode
 
 
-async def dashboard_view(site: Site, area: str | None, period: str | None, mode: str) -> DashboardView | None:
-    """The view of released months only; None while nothing is released. A period that is not a period is refused
-    (400); one without a release is not found (404)."""
+async def chosen_period(site: Site, period: str | None) -> tuple[Period | None, list[Period]]:
+    """The period asked for, or the latest release, with every period offered; None while nothing is released.
+    A period that is not a period is refused (400); one without a release is not found (404)."""
     offered = periods_offered(await site.releases.periods())
     if not offered:
         if period:
             raise PageError("not_released", 404)
-        return None
+        return None, offered
     try:
-        chosen = find_period(period, offered) if period else offered[0]
+        return (find_period(period, offered) if period else offered[0]), offered
     except UnknownFilter:
         raise PageError("bad_filter", 400) from None
     except NotReleased:
         raise PageError("not_released", 404) from None
+
+
+async def dashboard_view(site: Site, area: str | None, period: str | None, mode: str) -> DashboardView | None:
+    """The view of released months only; None while nothing is released."""
+    chosen, offered = await chosen_period(site, period)
+    if chosen is None:
+        return None
     trend = trend_periods(chosen, offered)
     releases = await site.releases.get({m for p in (chosen, *trend) for m in p.months})
     return build_view(
@@ -79,7 +92,7 @@ async def dashboard_view(site: Site, area: str | None, period: str | None, mode:
         releases=releases,
         trend=trend,
         topic_ids=site.bank.topic_ids,
-        targets=site.targets,
+        targets=site.targets.of(site.province.code),
         k=site.settings.small_group_k,
     )
 
@@ -147,6 +160,60 @@ def trend_chart(view: DashboardView, site: Site) -> LineChart | None:
     ]
     target = view.working_age_target / 100 if view.working_age_target else None
     return line_chart(labels, series, target)
+
+
+@get("/dashboard/areas", name="dashboard_areas", guards=[requires(Role.OFFICIAL)])
+async def areas(
+    request: Request,
+    site: NamedDependency[Site],
+    staff: NamedDependency[StaffUser],
+    period: FromQuery[str | None] = None,
+    mode: FromQuery[str | None] = None,
+    sort: FromQuery[str | None] = None,
+    order: FromQuery[str | None] = None,
+) -> Template:
+    """Every commune side by side for one released period, sorted on the server (links, no JavaScript)."""
+    if staff.area is not None:
+        log.warning("refused user=%s areas of the province", staff.username)
+        raise PermissionDeniedException("a commune official sees their commune only")
+    _, chosen_mode = check_filters(site, staff, None, mode)
+    by, descending = sort or "name", order == "desc"
+    if not area_sort_known(by, site.bank.topic_ids) or order not in (None, "asc", "desc"):
+        raise PageError("bad_filter", 400)
+    chosen, offered = await chosen_period(site, period)
+    rows = []
+    if chosen is not None:
+        releases = await site.releases.get(set(chosen.months))
+        target = site.targets.of(site.province.code).working_age_basic
+        rows = area_rows(
+            releases=[releases[m] for m in chosen.months],
+            mode=chosen_mode,
+            codes=[c.code for c in site.province.communes],
+            topic_ids=site.bank.topic_ids,
+            target_of=lambda _code: target,
+            k=site.settings.small_group_k,
+        )
+        names = {c.code: c.place for c in site.province.communes}
+        rows = sort_areas(rows, by, descending, lambda code: sort_key(names[code]), site.bank.topic_ids)
+    return render(
+        request,
+        "dashboard/areas.html",
+        "dashboard/_areas_table.html",
+        private=True,
+        period=chosen,
+        periods=offered,
+        mode_key=chosen_mode,
+        rows=rows,
+        met_counts=met_counts(rows, len(site.bank.topic_ids)),
+        sort=by,
+        descending=descending,
+        area_names={c.code: localise(c.title) for c in site.province.communes},
+        province=site.province,
+        bank=site.bank,
+        target=site.targets.of(site.province.code).working_age_basic,
+        view_k=site.settings.small_group_k,
+        wide=True,
+    )
 
 
 @get(["/dashboard/export.csv", "/dashboard/export.xlsx"], name="dashboard_export", guards=[requires(Role.OFFICIAL)])

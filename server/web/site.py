@@ -10,7 +10,7 @@ from piccolo.engine.base import Engine
 
 from ..domain.areas import Province
 from ..domain.content import Bank
-from ..domain.dashboard import Targets
+from ..domain.dashboard import TargetBook
 from ..domain.passwords import PasswordPolicy
 from ..hashing import Hasher
 from ..settings import Settings
@@ -30,7 +30,7 @@ class Site:
     policy: PasswordPolicy
     sessions: StaffSessions
     throttle: Throttle  # password and second-factor guesses, counted atomically
-    targets: Targets
+    targets: TargetBook  # each province's targets
     static_hashes: dict[str, str]
     static: StaticFiles  # the static files, read and compressed once per process
     releases: ReleaseShelf  # the published releases this process has read

@@ -20,6 +20,7 @@ STAFF_ROUTES = {
     ("GET", "/team/guided"): [LOGIN, LOGIN, OK, OK, NO, NO, NO, LOGIN],
     ("POST", "/team/guided/next"): [401, 401, 303, 303, NO, NO, NO, 401],
     ("GET", "/dashboard"): [LOGIN, LOGIN, NO, NO, OK, OK, NO, LOGIN],
+    ("GET", "/dashboard/areas"): [LOGIN, LOGIN, NO, NO, OK, NO, NO, LOGIN],  # a commune official: their commune only
     ("GET", "/admin"): [LOGIN, LOGIN, NO, NO, NO, NO, OK, LOGIN],
     ("POST", "/admin/users/{target}/end-sessions"): [401, 401, NO, NO, NO, NO, 303, 401],
     ("POST", "/admin/users/{target}/reset"): [401, 401, NO, NO, NO, NO, OK, 401],

@@ -359,3 +359,56 @@ def test_item_analysis_reads_closed_releases_only(demo, bank):
         # Answers per question are shown only from the threshold up; below it nothing but "< 10".
         counts = [int(n.replace(".", "")) for n in re.findall(r"</a></th>\s*<td>([\d.]+)</td>", page.text)]
         assert counts and min(counts) >= 10
+
+
+def area_table(page: str) -> list[tuple[str, str, list[str]]]:
+    """(commune, people, topic cells) per row of the areas table, as the page shows them."""
+    rows = re.findall(r'<tr><th scope="row">([^<]+)</th>\s*<td>([^<]+)</td>(.*?)</tr>', page, re.S)
+    return [
+        (name, people.replace("&lt;", "<").replace("&nbsp;", " "), re.findall(r"<td>(.*?)</td>", rest, re.S))
+        for name, people, rest in rows
+    ]
+
+
+def test_the_areas_table_shows_every_commune_with_its_released_sums(official, bank):
+    year = api(official)["period"][:4]
+    site = official.app.state.site
+    page = official.get("/dashboard/areas", params={"period": year}).text
+    rows = area_table(page)
+    assert len(rows) == len(site.province.communes) == 129
+    releases = [released(official, m) for m in months(official) if m.startswith(year)]
+    people = tally(releases, "participation_by_commune", ("commune", "age_band", "mode"), {}, ("commune",))
+    by_name = {c.title.vi: c.code for c in site.province.communes}
+    for name, shown, cells in rows:
+        n = people.get((by_name[name],), 0)
+        assert shown == (f"{n:,}".replace(",", ".") if n >= 10 else "< 10"), name
+        assert len(cells) == len(bank.topic_ids)
+    judged = " ".join(c for _, _, cells in rows for c in cells)
+    assert "Đạt" in judged or "Chưa đạt" in judged  # a year of demo data judges some communes
+    assert "Mục tiêu: 70 %" in page
+
+
+def test_the_areas_table_sorts_on_the_server_with_withheld_rows_last(official):
+    year = api(official)["period"][:4]
+    page = official.get("/dashboard/areas", params={"period": year, "sort": "people", "order": "desc"}).text
+    assert 'aria-sort="descending"' in page
+    shown = [people for _, people, _ in area_table(page)]
+    numbers = [int(p.replace(".", "")) for p in shown if not p.startswith("<")]
+    assert numbers == sorted(numbers, reverse=True) and numbers
+    assert all(p.startswith("<") for p in shown[len(numbers) :])  # withheld after every number
+    # the header links flip the order of the column sorted by, and start numbers from the highest
+    assert "sort=people&amp;order=asc" in page and "sort=name&amp;order=asc" in page
+
+
+def test_the_dashboard_links_to_the_areas_table_and_a_commune_official_cannot_open_it(demo, official):
+    assert "/dashboard/areas?period=" in official.get("/dashboard").text
+    response = official.get("/dashboard/areas", params={"sort": "salary"})
+    assert response.status_code == 400 and "Hãy chọn trong danh sách" in response.text
+
+
+def test_a_commune_official_is_refused_the_areas_of_the_province(demo):
+    with client_of(demo, "canbo.xa.a") as client:
+        assert "/dashboard/areas" not in client.get("/dashboard").text
+        assert client.get("/dashboard/areas").status_code == 403
+    with client_of(demo, "to.cns.a") as team:
+        assert team.get("/dashboard/areas").status_code == 403
