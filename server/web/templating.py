@@ -4,6 +4,7 @@ person's language out of bilingual content."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from babel.dates import format_date
@@ -39,6 +40,13 @@ def lesson_body(value: Text) -> Markup:
         else:
             html.append(f"<p>{escape(' '.join(lines))}</p>")
     return Markup("".join(html))  # noqa: S704 - every piece of text above went through escape()
+
+
+def whole_words(value: str) -> Markup:
+    """A label whose hyphenated words ("15-24", "E-services", "level-2") are kept on one line: a line may break
+    after a hyphen, which in a narrow table cell splits the word. Words without one still wrap at spaces."""
+    words = re.split(r"(\s+)", str(value))
+    return Markup("".join(f'<span class="whole">{escape(w)}</span>' if "-" in w else str(escape(w)) for w in words))  # noqa: S704 - escaped
 
 
 def number(value: float, digits: int = 0) -> str:
@@ -105,7 +113,7 @@ def build_environment(
         return f"/static/{hashed_name(path, static_hashes[path])}"
 
     env.filters.update(
-        t=localise, lesson_body=lesson_body, number=number, date=date, period=period_label, epsilon=epsilon_text
+        t=localise, lesson_body=lesson_body, whole=whole_words, number=number, date=date, period=period_label, epsilon=epsilon_text
     )
     env.globals.update(static=static, LEVELS=LEVELS)
     return env

@@ -54,3 +54,13 @@ def phone_without_js(browser, playwright, live_server):  # type: ignore[no-untyp
     context = browser.new_context(**playwright.devices["Pixel 7"], base_url=live_server, java_script_enabled=False)
     yield context
     context.close()
+
+
+@pytest.fixture(scope="session")
+def demo_releases(database_url):  # type: ignore[no-untyped-def]
+    """A year of synthetic attempts and their releases in the live server's database, written once per session
+    by the real demo-data command, for the pages that show statistics."""
+    from ..conftest import cli
+
+    result = cli(database_url, "demo-data", "--attempts", "3000", "--seed", "11")
+    assert result.returncode == 0, result.stderr

@@ -14,15 +14,26 @@ OFFICIAL = ("canbo.trinh.duyet", "an official passphrase for the browser")
 
 
 @pytest.fixture(scope="module")
-def official(database_url):  # type: ignore[no-untyped-def]
+def official(database_url, demo_releases):  # type: ignore[no-untyped-def]
     assert (
         cli(
             database_url, "create-user", "--role", "official", "--username", OFFICIAL[0], stdin=OFFICIAL[1] + "\n"
         ).returncode
         == 0
     )
-    assert cli(database_url, "demo-data", "--attempts", "3000", "--seed", "11").returncode == 0
     return OFFICIAL
+
+
+OUTLINE_CONTRASTS = """() => [...document.querySelectorAll("svg.levels-chart rect, svg.key rect")].map((r) => {
+  const style = getComputedStyle(r);
+  if (style.stroke === "none" || parseFloat(style.strokeWidth) === 0) return 1;
+  const [red, green, blue] = style.stroke.match(/\\d+/g).map(Number).map((c) => {
+    c /= 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  const luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue;
+  return 1.05 / (luminance + 0.05);  /* against the white page */
+})"""
 
 
 def log_in(page, who) -> None:  # type: ignore[no-untyped-def]
@@ -83,6 +94,34 @@ def test_the_trend_chart_fits_a_phone_and_breaks_no_rule_of_the_csp(browser, pla
     bars = page.locator("svg.levels-chart")
     expect(bars).to_have_count(3)
     assert all(0 < b.bounding_box()["width"] <= page.viewport_size["width"] for b in bars.all())
+    # Each part of a bar is outlined 3:1 or more against the page (WCAG 1.4.11), the palest included.
+    assert min(page.evaluate(OUTLINE_CONTRASTS)) >= 3
     assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
     assert blocked == []
+    context.close()
+
+
+def test_the_areas_table_sorts_on_a_phone_without_javascript(browser, live_server, official):
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, base_url=live_server, java_script_enabled=False, has_touch=True
+    )
+    page = context.new_page()
+    log_in(page, official)
+    year = page.locator("#f-period option", has_text="Năm").first.get_attribute("value")
+    page.select_option("#f-period", year)
+    page.get_by_role("button", name="Xem").click()
+    expect(page).to_have_url(re.compile(rf"period={year}"))
+    page.get_by_role("link", name="So sánh các xã, phường với mục tiêu").click()
+    expect(page.get_by_role("heading", name="So sánh các xã, phường")).to_be_visible()
+    page.get_by_role("link", name="Số người").click()
+    expect(page.locator("th[aria-sort=descending]")).to_contain_text("Số người")
+    people = page.locator("table.areas tbody td:nth-child(2)").all_inner_texts()
+    shown = [int(p.replace(".", "")) for p in people if not p.startswith("<")]
+    assert shown and shown == sorted(shown, reverse=True)
+    assert all(p.startswith("<") for p in people[len(shown) :])
+    # The table is wider than the phone: it scrolls in a region a keyboard reaches, not the page.
+    region = page.get_by_role("region", name=re.compile(r"xã, phường của Tỉnh Ninh Bình"))
+    region.focus()
+    expect(region).to_be_focused()
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
     context.close()
