@@ -85,7 +85,7 @@ def _create_user(role: str, username: str, area: str | None) -> int:
 
     from .db import staff as staff_db
     from .db.engine import bind, engine_for, start, stop
-    from .domain.areas import load_province
+    from .domain.areas import load_territory
     from .domain.passwords import WeakPassword
     from .domain.staff import InvalidUsername, Role, imitated, normalize_username
     from .hashing import Hasher, password_policy
@@ -101,11 +101,12 @@ def _create_user(role: str, username: str, area: str | None) -> int:
             file=sys.stderr,
         )
         return 2
-    province = load_province(settings.map_file, settings.province)
-    if area is not None and province.commune(area) is None:
-        print(f"error: area {area!r} is not a current commune code of {province.name.en}", file=sys.stderr)
+    territory = load_territory(settings.map_file, settings.province)
+    if not territory.is_scope(area):
+        kinds = "a commune or province code" if territory.national else "a current commune code"
+        print(f"error: area {area!r} is not {kinds} of {territory.name.en}", file=sys.stderr)
         return 2
-    if kind == Role.TEAM and area is None:
+    if kind == Role.TEAM and (area is None or territory.commune(area) is None):
         print("error: a team member belongs to a commune: give --area CODE", file=sys.stderr)
         return 2
     if sys.stdin.isatty():
@@ -154,7 +155,7 @@ def _demo_data(count: int, seed: int) -> int:
 
     from .app import load_content
     from .demo import write
-    from .domain.areas import load_province
+    from .domain.areas import load_territory
 
     settings = from_env()
     started = time.perf_counter()
@@ -162,7 +163,7 @@ def _demo_data(count: int, seed: int) -> int:
         write(
             settings.database_url,
             load_content(settings),
-            load_province(settings.map_file, settings.province),
+            load_territory(settings.map_file, settings.province),
             count,
             seed,
         )
@@ -176,12 +177,12 @@ def _release(period: str | None) -> int:
     with a message and nothing changes."""
     from .app import load_content
     from .db.engine import bind, engine_for, start, stop
-    from .domain.areas import load_province
+    from .domain.areas import load_territory
     from .domain.release import ReleaseRefused, due_at
     from .publishing import publish_due, publish_month
 
     settings = from_env()
-    bank, province = load_content(settings), load_province(settings.map_file, settings.province)
+    bank, territory = load_content(settings), load_territory(settings.map_file, settings.province)
     now = dt.datetime.now(dt.UTC)
 
     async def run() -> list[str]:
@@ -190,8 +191,8 @@ def _release(period: str | None) -> int:
         await start(engine)
         try:
             if period is None:
-                return await publish_due(settings, bank, province, now)
-            return [(await publish_month(settings, bank, province, period, now)).period]
+                return await publish_due(settings, bank, territory, now)
+            return [(await publish_month(settings, bank, territory, period, now)).period]
         finally:
             await stop(engine)
 
@@ -289,7 +290,11 @@ def main(argv: list[str] | None = None) -> int:
     user = commands.add_parser("create-user", help="create a staff account; the password is read from stdin")
     user.add_argument("--role", required=True, choices=["admin", "official", "team"])
     user.add_argument("--username", required=True)
-    user.add_argument("--area", help="commune code (required for team members; none means the whole province)")
+    user.add_argument(
+        "--area",
+        help="commune code (required for team members), or in a national deployment a province code; "
+        "none means all the deployment serves",
+    )
     release = commands.add_parser("release", help="publish the statistics of closed months (due releases)")
     release.add_argument("--period", help="one month, YYYY-MM (default: every closed month without a release)")
     check = commands.add_parser("check-content", help="validate quizzes/")

@@ -21,7 +21,7 @@ from litestar.template.config import TemplateConfig
 
 from .db import engine as db_engine
 from .db import partitions
-from .domain.areas import AreasError, Province, load_country
+from .domain.areas import NATION, AreasError, Territory, load_country
 from .domain.content import Bank
 from .domain.content_loader import BankError, load_bank
 from .domain.dashboard import TargetBook, load_target_book
@@ -72,15 +72,19 @@ def load_content(settings: Settings, today: dt.date | None = None) -> Bank:
     return result.bank
 
 
-def load_places(settings: Settings) -> tuple[Province, TargetBook]:
-    """The province the deployment serves and every province's targets; AreasError or TargetsError name the file
-    and the problem."""
+def load_places(settings: Settings) -> tuple[Territory, TargetBook]:
+    """The province the deployment serves (or the whole country) and every province's targets; AreasError or
+    TargetsError name the file and the problem."""
     country = load_country(settings.map_file)
-    chosen = [p for p in country if p.code == settings.province]
-    if not chosen:
-        known = ", ".join(f"{p.code} {p.name.vi}" for p in country)
-        raise AreasError(f"PROVINCE={settings.province!r} is not a province code of the map: {known}")
-    return chosen[0], load_target_book(settings.targets_dir, (p.code for p in country))
+    if settings.province == NATION:
+        territory = Territory(tuple(country), national=True)
+    else:
+        chosen = [p for p in country if p.code == settings.province]
+        if not chosen:
+            known = ", ".join(f"{p.code} {p.name.vi}" for p in country)
+            raise AreasError(f"PROVINCE={settings.province!r} is not a province code of the map (or all): {known}")
+        territory = Territory((chosen[0],), national=False)
+    return territory, load_target_book(settings.targets_dir, [*(p.code for p in country), NATION])
 
 
 def make_store(settings: Settings) -> Store:
@@ -103,11 +107,11 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
     )
     store = make_store(settings)
     counters = Counters(settings.redis_url)
-    province, targets = load_places(settings)
+    territory, targets = load_places(settings)
     site = Site(
         settings=settings,
         bank=bank,
-        province=province,
+        territory=territory,
         engine=engine,
         hasher=hasher or Hasher.from_settings(settings),
         policy=password_policy(),
@@ -134,7 +138,7 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
         # The months ahead exist before the first request; the hourly round keeps it so.
         await partitions.ensure_ahead(engine, dt.datetime.now(dt.UTC))
         stop = asyncio.Event()
-        hourly = asyncio.create_task(keep_up(functools.partial(upkeep, settings, bank, site.province, engine), stop))
+        hourly = asyncio.create_task(keep_up(functools.partial(upkeep, settings, bank, site.territory, engine), stop))
         try:
             yield
         finally:
@@ -156,6 +160,7 @@ def create_app(settings: Settings, *, bank: Bank | None = None, hasher: Hasher |
             general.set_language,
             general.healthz,
             quiz.start_page,
+            quiz.start_communes,
             quiz.start,
             quiz.quiz,
             quiz.answer,

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from .db import partitions
 from .db.attempts import day_of
-from .domain.areas import Province
+from .domain.areas import Territory
 from .domain.attempt import AGE_BANDS
 from .domain.codes import ALPHABET, LENGTH
 from .domain.content import BANDS, Bank
@@ -55,9 +55,9 @@ def _level(shares: dict[str, float]) -> Level:
     return level
 
 
-def generate(bank: Bank, province: Province, count: int, seed: int, now: dt.datetime) -> Iterator[dict]:
+def generate(bank: Bank, territory: Territory, count: int, seed: int, now: dt.datetime) -> Iterator[dict]:
     rng = random.Random(seed)
-    communes = [c.code for c in province.communes] + [""] * max(1, len(province.communes) // 4)
+    communes = [c.code for c in territory.communes] + [""] * max(1, len(territory.communes) // 4)
     commune_weights = [rng.uniform(0.3, 3.0) for _ in communes]
     topic_ids = bank.topic_ids
     questions = {t.id: {b.value: [q.id for q in t.in_band(b)] for b in BANDS} for t in bank.topics}
@@ -106,7 +106,7 @@ def generate(bank: Bank, province: Province, count: int, seed: int, now: dt.date
         }
 
 
-async def write(database_url: str, bank: Bank, province: Province, count: int, seed: int) -> None:
+async def write(database_url: str, bank: Bank, territory: Territory, count: int, seed: int) -> None:
     from .db.engine import engine_for, migrate
 
     engine = engine_for(database_url)
@@ -115,9 +115,9 @@ async def write(database_url: str, bank: Bank, province: Province, count: int, s
     oldest = month_of(now - dt.timedelta(days=DAYS_BACK))
     await partitions.ensure(engine, [shift(oldest, n) for n in range(DAYS_BACK // 28 + 2)])
     if database_url.startswith("sqlite"):
-        await asyncio.to_thread(_write_sqlite, database_url, bank, province, count, seed, now)
+        await asyncio.to_thread(_write_sqlite, database_url, bank, territory, count, seed, now)
     else:
-        await _write_postgres(database_url, bank, province, count, seed, now)
+        await _write_postgres(database_url, bank, territory, count, seed, now)
 
 
 BATCH = 50_000
@@ -180,7 +180,7 @@ RESULT_COLUMNS = ("attempt", "topic_id", "level", "points", "possible", "month")
 ABOUT_COLUMNS = ("attempt", "question", "answer", "month")
 
 
-def _write_sqlite(database_url: str, bank: Bank, province: Province, count: int, seed: int, now: dt.datetime) -> None:
+def _write_sqlite(database_url: str, bank: Bank, territory: Territory, count: int, seed: int, now: dt.datetime) -> None:
     import sqlite3
 
     conn = sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=30)
@@ -212,7 +212,7 @@ def _write_sqlite(database_url: str, bank: Bank, province: Province, count: int,
             next_id += len(batch)
             batch.clear()
 
-        for attempt in generate(bank, province, count, seed, now):
+        for attempt in generate(bank, territory, count, seed, now):
             batch.append(attempt)
             if len(batch) >= BATCH:
                 flush()
@@ -222,7 +222,7 @@ def _write_sqlite(database_url: str, bank: Bank, province: Province, count: int,
 
 
 async def _write_postgres(
-    database_url: str, bank: Bank, province: Province, count: int, seed: int, now: dt.datetime
+    database_url: str, bank: Bank, territory: Territory, count: int, seed: int, now: dt.datetime
 ) -> None:
     import asyncpg
 
@@ -244,7 +244,7 @@ async def _write_postgres(
             next_id += len(batch)
             batch.clear()
 
-        for attempt in generate(bank, province, count, seed, now):
+        for attempt in generate(bank, territory, count, seed, now):
             batch.append(attempt)
             if len(batch) >= BATCH:
                 await flush()

@@ -33,7 +33,7 @@ class Settings:
     workers: int = 1
     content_dir: Path = ROOT / "quizzes"
     map_file: Path = ROOT / "server" / "data" / "vietnam.json"  # the 2025 map (server/data/update_map.py)
-    province: str = "37"  # the province this deployment serves: 37 is Ninh Bình
+    province: str = "37"  # the province this deployment serves (37 is Ninh Bình), or "all": the whole country
     static_dir: Path = ROOT / "static"
     templates_dir: Path = ROOT / "templates"
     https: bool = False  # served over HTTPS (behind a proxy): Secure cookies, __Host- prefix, HSTS
@@ -281,9 +281,10 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
     if "MAP_FILE" in env:
         values["map_file"] = Path(env["MAP_FILE"])
     if "PROVINCE" in env:
-        if not (env["PROVINCE"].isdigit() and len(env["PROVINCE"]) == 2):
+        if not (env["PROVINCE"].isdigit() and len(env["PROVINCE"]) == 2) and env["PROVINCE"] != "all":
             raise SettingsError(
-                f"PROVINCE must be a two-digit province code such as 37 (Ninh Bình), not {env['PROVINCE']!r}"
+                "PROVINCE must be a two-digit province code such as 37 (Ninh Bình), or all for the whole country, "
+                f"not {env['PROVINCE']!r}"
             )
         values["province"] = env["PROVINCE"]
     if env.get("FORWARDED_ALLOW_IPS"):

@@ -30,10 +30,13 @@ TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 ARGON2_TEST_MEMORY_KIB = 8 * 1024
 
 
-def cli(database_url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    """`python -m server ARGS` against the test database, as an operator runs it."""
+def cli(
+    database_url: str, *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`python -m server ARGS` against the test database, as an operator runs it (`env`: more settings)."""
     env = {
         **os.environ,
+        **(env or {}),
         "DATABASE_URL": database_url,
         "SECRET_KEY": TEST_SECRET,
         "APP_ENV": "test",

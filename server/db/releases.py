@@ -10,7 +10,7 @@ import asyncio
 import datetime as dt
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from ..domain import months
 from ..domain import release as rules
@@ -246,6 +246,7 @@ async def publish(
     topics: Sequence[str],
     topic_of: Callable[[str], str | None],
     mechanism: rules.Mechanism,
+    provinces: Mapping[str, str] | None = None,
 ) -> Release:
     """Computes and stores one month's release. Refuses (ReleaseRefused) a month that has not closed, is not a
     month, is published already, or whose lease another process holds."""
@@ -254,7 +255,9 @@ async def publish(
         raise ReleaseRefused("published", period)
     tally = await tally_for(period)
     items = await item_sums_for(period, topic_of)
-    universe = Universe(communes=tuple(communes), topics=tuple(topics), guides=await team_member_ids())
+    universe = Universe(
+        communes=tuple(communes), topics=tuple(topics), guides=await team_member_ids(), provinces=dict(provinces or {})
+    )
     release = await asyncio.to_thread(
         lambda: rules.build_release(
             period=period,

@@ -1,6 +1,7 @@
 """Vietnam's administrative map since 1 July 2025 (34 provinces, 3,321 communes, wards and special zones; no
 districts), read from server/data/vietnam.json, which server/data/update_map.py generates from a pinned release of
-the `vietnam-provinces` library. A deployment serves one province of it (PROVINCE, default 37: Ninh Bình)."""
+the `vietnam-provinces` library. A deployment serves one province of it (PROVINCE, default 37: Ninh Bình) or the
+whole country (PROVINCE=all): its Territory."""
 
 from __future__ import annotations
 
@@ -96,6 +97,99 @@ def load_country(path: Path) -> list[Province]:
     if len(set(codes)) != len(codes):
         raise AreasError(f"{path}: two communes share a code")
     return provinces
+
+
+NATION = "all"  # PROVINCE=all: the deployment serves the whole country
+COUNTRY_NAME = Text("Việt Nam", "Viet Nam")
+
+
+@dataclass(frozen=True, slots=True)
+class Territory:
+    """What a deployment serves: one province, or every province (`national`). Its officials are scoped to all
+    of it, to one province (national deployments only) or to one commune."""
+
+    provinces: tuple[Province, ...]
+    national: bool
+
+    _communes: dict[str, Commune] = field(default_factory=dict, compare=False, repr=False)
+    _province_of: dict[str, Province] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for province in self.provinces:
+            for commune in province.communes:
+                self._communes[commune.code] = commune
+                self._province_of[commune.code] = province
+
+    @property
+    def code(self) -> str:
+        return NATION if self.national else self.provinces[0].code
+
+    @property
+    def name(self) -> Text:
+        return COUNTRY_NAME if self.national else self.provinces[0].name
+
+    @property
+    def communes(self) -> tuple[Commune, ...]:
+        return tuple(self._communes.values())
+
+    def commune(self, code: str) -> Commune | None:
+        return self._communes.get(code)
+
+    def province(self, code: str) -> Province | None:
+        """A province of the territory (a provincial deployment has one)."""
+        return next((p for p in self.provinces if p.code == code), None)
+
+    def province_of(self, commune: str) -> Province | None:
+        return self._province_of.get(commune)
+
+    def by_kind(self) -> list[tuple[str, list[Commune]]]:
+        """The communes of a provincial deployment grouped for a select (a national one chooses a province first)."""
+        return [] if self.national else self.provinces[0].by_kind()
+
+    def commune_provinces(self) -> dict[str, str]:
+        """Each commune's province code."""
+        return {code: province.code for code, province in self._province_of.items()}
+
+    def is_scope(self, area: str | None) -> bool:
+        """Whether an official may be scoped to `area`: all of the territory (None), a commune of it, or, in a
+        national deployment, a province."""
+        return area is None or self.commune(area) is not None or (self.national and self.province(area) is not None)
+
+    @property
+    def top_key(self) -> str:
+        """How the dashboard's area filter names all of the territory."""
+        return "nation" if self.national else "province"
+
+    def area_codes(self) -> list[str]:
+        """Every area a dashboard view can show: the territory, its provinces (national), its communes."""
+        provinces = [p.code for p in self.provinces] if self.national else []
+        return [self.top_key, *provinces, *(c.code for c in self.communes)]
+
+    def within(self, scope: str | None, area: str | None) -> bool:
+        """Whether an official scoped to `scope` may see `area` (None: the whole territory)."""
+        if scope is None or scope == area:
+            return True
+        if area is None or self.province(scope) is None:
+            return False  # a commune official sees their commune only
+        province = self.province_of(area)
+        return province is not None and province.code == scope
+
+    def place(self, code: str | None) -> Text:
+        """The name of an area code: None is the whole territory, two digits a province, five a commune."""
+        if code is None:
+            return self.name
+        if (commune := self.commune(code)) is not None:
+            return commune.title
+        if (province := self.province(code)) is not None:
+            return province.name
+        return Text(code, code)
+
+
+def load_territory(path: Path, code: str) -> Territory:
+    """The province of `code` or, for NATION, the whole country."""
+    if code == NATION:
+        return Territory(tuple(load_country(path)), national=True)
+    return Territory((load_province(path, code),), national=False)
 
 
 def load_province(path: Path, code: str) -> Province:

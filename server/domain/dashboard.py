@@ -133,8 +133,8 @@ class TargetBook:
 
 
 def load_target_book(folder: Path, province_codes: Iterable[str]) -> TargetBook:
-    """Reads `<code>.toml` for each province code; any other file there is refused, so a misnamed file is not
-    silently ignored."""
+    """Reads `<code>.toml` for each province code (and all.toml for the nation); any other file there is refused,
+    so a misnamed file is not silently ignored."""
     codes = set(province_codes)
     book = {}
     for path in sorted(folder.glob("*.toml")):
@@ -168,7 +168,8 @@ class AboutPanel:
 class DashboardView:
     """Everything one dashboard screen (and its exports and API answer) shows."""
 
-    area: str | None  # None: the province
+    area: str | None  # None: all the deployment serves (the province, or the nation); else a province or commune
+    area_kind: str | None  # None, "province" or "commune"
     period: Period
     mode: str
     k: int
@@ -182,6 +183,11 @@ class DashboardView:
     working_age_target: float | None
     trends: tuple[TrendPanel, ...]
     about: tuple[AboutPanel, ...]
+
+    @property
+    def by_age_group(self) -> bool:
+        """A commune's view: its levels come by the two age groups, not the six bands."""
+        return self.level_rows == tuple(AGE_GROUPS)
 
 
 def tally(
@@ -217,6 +223,47 @@ def _basic_split(counts: Mapping[Key, int], rows: Sequence[str], k: int) -> Rele
 LEVEL_VALUES = tuple(level.value for level in LEVELS)
 
 
+@dataclass(frozen=True, slots=True)
+class ViewTables:
+    """Which released tables one kind of view reads: the whole territory, a province of a national deployment,
+    or a commune."""
+
+    place_dim: str | None  # the area's dimension in these tables (None: the top tables)
+    participation: tuple[str, tuple[str, ...]]
+    levels: tuple[str, tuple[str, ...], str, tuple[str, ...]]  # table, dims, row dimension, rows
+    about: tuple[str, tuple[str, ...], str | None, tuple[str, ...]]
+    working: Mapping[str, tuple[str, ...]]
+
+
+TOP_VIEW = ViewTables(
+    None,
+    ("participation", ("age_band", "mode")),
+    ("levels", ("age_band", "mode", "topic", "level"), "age_band", AGE_BANDS),
+    ("about", ("age_band", "mode", "question", "answer"), "age_band", AGE_BANDS),
+    {"age_band": WORKING_AGE},
+)
+PROVINCE_VIEW = ViewTables(
+    "province",
+    ("participation_by_province", ("province", "age_band", "mode")),
+    ("levels_by_province", ("province", "age_band", "mode", "topic", "level"), "age_band", AGE_BANDS),
+    ("about_by_province", ("province", "age_band", "mode", "question", "answer"), "age_band", AGE_BANDS),
+    {"age_band": WORKING_AGE},
+)
+COMMUNE_VIEW = ViewTables(
+    "commune",
+    ("participation_by_commune", ("commune", "age_band", "mode")),
+    ("levels_by_commune", ("commune", "age_group", "mode", "topic", "level"), "age_group", tuple(AGE_GROUPS)),
+    ("about_by_commune", ("commune", "mode", "question", "answer"), None, (ALL_AGES,)),
+    {"age_group": ("15-64",)},
+)
+
+
+def view_tables(area: str | None, area_kind: str) -> ViewTables:
+    if area is None:
+        return TOP_VIEW
+    return PROVINCE_VIEW if area_kind == "province" else COMMUNE_VIEW
+
+
 def build_view(
     *,
     area: str | None,
@@ -227,28 +274,18 @@ def build_view(
     topic_ids: Sequence[str],
     targets: Targets,
     k: int = DEFAULT_K,
+    area_kind: str = "commune",
 ) -> DashboardView:
-    """The screen for one area, period and mode, from the releases of the months it covers (`releases` holds at
-    least those of `period` and `trend`)."""
+    """The screen for one area (None: all of the territory; else a commune, or with `area_kind` "province" a
+    province of a national deployment), period and mode, from the releases of the months it covers (`releases`
+    holds at least those of `period` and `trend`)."""
     chosen = [releases[m] for m in period.months]
     modes = MODES if mode == "all" else (mode,)
-    if area is None:
-        place: dict[str, Iterable[str]] = {"mode": modes}
-        participation = ("participation", ("age_band", "mode"))
-        levels = ("levels", ("age_band", "mode", "topic", "level"), "age_band", AGE_BANDS)
-        about = ("about", ("age_band", "mode", "question", "answer"), "age_band", AGE_BANDS)
-        working: dict[str, Iterable[str]] = {"age_band": WORKING_AGE}
-    else:
-        place = {"mode": modes, "commune": (area,)}
-        participation = ("participation_by_commune", ("commune", "age_band", "mode"))
-        levels = (
-            "levels_by_commune",
-            ("commune", "age_group", "mode", "topic", "level"),
-            "age_group",
-            tuple(AGE_GROUPS),
-        )
-        about = ("about_by_commune", ("commune", "mode", "question", "answer"), None, (ALL_AGES,))
-        working = {"age_group": ("15-64",)}
+    tables = view_tables(area, area_kind)
+    place: dict[str, Iterable[str]] = {"mode": modes}
+    if tables.place_dim is not None and area is not None:
+        place[tables.place_dim] = (area,)
+    participation, levels, about, working = tables.participation, tables.levels, tables.about, tables.working
     people = tally(chosen, participation[0], participation[1], place, ("age_band",))
     level_table, level_dims, row_dim, level_rows = levels
     by_topic = tally(chosen, level_table, level_dims, place, ("topic", row_dim, "level"))
@@ -275,6 +312,7 @@ def build_view(
         answers = Counter({(q, ALL_AGES, a): n for (q, a), n in answers.items()})
     return DashboardView(
         area=area,
+        area_kind=None if area is None else area_kind,
         period=period,
         mode=mode,
         k=k,
@@ -316,6 +354,14 @@ COMMUNE_TABLES = AreaTables(
     ("participation_by_commune", ("commune", "age_band", "mode")),
     ("levels_by_commune", ("commune", "age_group", "mode", "topic", "level")),
     {"age_group": ("15-64",)},
+)
+
+
+PROVINCE_TABLES = AreaTables(
+    "province",
+    ("participation_by_province", ("province", "age_band", "mode")),
+    ("levels_by_province", ("province", "age_band", "mode", "topic", "level")),
+    {"age_band": WORKING_AGE},
 )
 
 

@@ -38,7 +38,8 @@ ABOUT_QUESTIONS = ("smartphone", "bank_account", "digital_signature", "public_se
 ABOUT_ANSWERS = ("yes", "no")
 WORKING_AGE = ("15-24", "25-34", "35-44", "45-54", "55-64")
 AGE_GROUPS = {"15-64": WORKING_AGE, "65+": ("65+",)}  # communes are measured by these, not by the six bands
-NO_COMMUNE = ""  # people who gave no commune: counted in the province only
+NO_COMMUNE = ""  # people who gave no commune: counted in the province only (in the nation only, nationally)
+NO_PROVINCE = ""
 Key = tuple[str, ...]
 
 
@@ -82,14 +83,24 @@ class AttemptRecord:
 
 @dataclass(frozen=True, slots=True)
 class Universe:
-    """The public lists every key of a release is drawn from."""
+    """The public lists every key of a release is drawn from. A national release (`provinces` given: each
+    commune's province) also measures every province."""
 
     communes: tuple[str, ...]  # commune codes; NO_COMMUNE is added
     topics: tuple[str, ...]
     guides: tuple[int, ...] = ()
+    provinces: Mapping[str, str] = field(default_factory=dict)  # commune -> province code, national releases only
+
+    @property
+    def national(self) -> bool:
+        return bool(self.provinces)
+
+    def province_of(self, commune: str) -> str:
+        return self.provinces.get(commune, NO_PROVINCE)
 
     def values(self, dim: str) -> tuple[str, ...]:
         return {
+            "province": (*sorted(set(self.provinces.values())), NO_PROVINCE),
             "commune": (*self.communes, NO_COMMUNE),
             "age_band": AGE_BANDS,
             "age_group": tuple(AGE_GROUPS),
@@ -107,25 +118,69 @@ class Universe:
         return keys
 
 
-def grains(topic_count: int) -> tuple[Grain, ...]:
+def grains(topic_count: int, national: bool = False) -> tuple[Grain, ...]:
     """The tables of a release. Communes are measured coarser (two age groups, totals for "about you") because a
-    commune's month is small; the province's tables keep the six bands. Shares favour the commune tables, whose
+    commune's month is small; the top tables keep the six bands. Shares favour the commune tables, whose
     cells are small, and the "about you" tables, whose bound (six answers) makes each cell's noise six times that
-    of a one-answer table (benchmarks/releases.py measures the result)."""
+    of a one-answer table (benchmarks/releases.py measures the result). A national release adds the provinces
+    between the nation and the communes, with the six bands: communes add up to their province, provinces (and
+    people who gave no commune) to the nation."""
     about = len(ABOUT_QUESTIONS)
+    if not national:
+        return (
+            Grain("participation", ("age_band", "mode"), 1, 0.05),
+            Grain("participation_by_commune", ("commune", "age_band", "mode"), 1, 0.10, parent="participation"),
+            Grain("levels", ("age_band", "mode", "topic", "level"), topic_count, 0.10),
+            Grain(
+                "levels_by_commune",
+                ("commune", "age_group", "mode", "topic", "level"),
+                topic_count,
+                0.35,
+                parent="levels",
+            ),
+            Grain("about", ("age_band", "mode", "question", "answer"), about, 0.15),
+            Grain("about_by_commune", ("commune", "mode", "question", "answer"), about, 0.25, parent="about"),
+        )
     return (
-        Grain("participation", ("age_band", "mode"), 1, 0.05),
-        Grain("participation_by_commune", ("commune", "age_band", "mode"), 1, 0.10, parent="participation"),
-        Grain("levels", ("age_band", "mode", "topic", "level"), topic_count, 0.10),
+        Grain("participation", ("age_band", "mode"), 1, 0.03),
+        Grain("participation_by_province", ("province", "age_band", "mode"), 1, 0.04, parent="participation"),
+        Grain(
+            "participation_by_commune",
+            ("commune", "age_band", "mode"),
+            1,
+            0.08,
+            parent="participation_by_province",
+        ),
+        Grain("levels", ("age_band", "mode", "topic", "level"), topic_count, 0.06),
+        Grain(
+            "levels_by_province",
+            ("province", "age_band", "mode", "topic", "level"),
+            topic_count,
+            0.09,
+            parent="levels",
+        ),
         Grain(
             "levels_by_commune",
             ("commune", "age_group", "mode", "topic", "level"),
             topic_count,
-            0.35,
-            parent="levels",
+            0.30,
+            parent="levels_by_province",
         ),
-        Grain("about", ("age_band", "mode", "question", "answer"), about, 0.15),
-        Grain("about_by_commune", ("commune", "mode", "question", "answer"), about, 0.25, parent="about"),
+        Grain("about", ("age_band", "mode", "question", "answer"), about, 0.08),
+        Grain(
+            "about_by_province",
+            ("province", "age_band", "mode", "question", "answer"),
+            about,
+            0.10,
+            parent="about",
+        ),
+        Grain(
+            "about_by_commune",
+            ("commune", "mode", "question", "answer"),
+            about,
+            0.22,
+            parent="about_by_province",
+        ),
     )
 
 
@@ -174,11 +229,14 @@ def _cells(grain: Grain, tally: Tally, universe: Universe) -> Iterable[tuple[Key
         ]
     else:
         rows = [(g, {}, n) for g, n in tally.attempts.items()]
+    known = set(universe.communes)
     for (commune, band, mode), extra, n in rows:
         if band not in AGE_BANDS or mode not in MODES:
             continue
+        place = commune if commune in known else NO_COMMUNE
         values = {
-            "commune": commune if commune in universe.communes else NO_COMMUNE,
+            "province": universe.province_of(place),
+            "commune": place,
             "age_band": band,
             "age_group": age_group(band),
             "mode": mode,
@@ -225,11 +283,14 @@ def project(values: Sequence[float], total: int) -> list[int]:
     return floors
 
 
-def _group_key(dims: Sequence[str], key: Key, group_dims: Sequence[str]) -> Key:
-    """The key of a cell in the dimensions its consistency group is defined on (age bands read as age groups)."""
+def _group_key(dims: Sequence[str], key: Key, group_dims: Sequence[str], universe: Universe) -> Key:
+    """The key of a cell in the dimensions its consistency group is defined on (age bands read as age groups, a
+    commune as its province)."""
     values = dict(zip(dims, key, strict=True))
     if "age_band" in values:
         values.setdefault("age_group", age_group(values["age_band"]))
+    if "commune" in values:
+        values.setdefault("province", universe.province_of(values["commune"]))
     return tuple(values[d] for d in group_dims)
 
 
@@ -273,7 +334,7 @@ def build_release(
     tally = records if isinstance(records, Tally) else Tally.of(records)
     measured: dict[str, dict[Key, int]] = {}
     parameters: dict[str, TableParameters] = {}
-    all_grains = grains(len(universe.topics))
+    all_grains = grains(len(universe.topics), universe.national)
     by_name = {g.name: g for g in all_grains}
     for grain in all_grains:
         scale = grain.bound / (grain.share * epsilon)
@@ -289,7 +350,7 @@ def build_release(
     for grain in all_grains:
         if grain.parent is not None:
             parent = by_name[grain.parent]
-            published[grain.name] = _consistent(grain, measured[grain.name], parent, published[parent.name])
+            published[grain.name] = _consistent(grain, measured[grain.name], parent, published[parent.name], universe)
     weeks: Counter[tuple[int, dt.date]] = Counter()
     for (guide, day), n in tally.guide_days.items():
         if guide in universe.guides:
@@ -321,14 +382,21 @@ def build_release(
     )
 
 
-def _consistent(grain: Grain, noisy: Mapping[Key, int], parent: Grain, parent_cells: Mapping[Key, int]) -> dict:
-    group_dims = [d for d in grain.dims if d != "commune"]
+def _consistent(
+    grain: Grain, noisy: Mapping[Key, int], parent: Grain, parent_cells: Mapping[Key, int], universe: Universe
+) -> dict:
+    """The child table projected, group by group, onto the parent's numbers: the areas of one group (the
+    communes of a province, or the provinces of the nation) add up to the parent's cell."""
+    area = "commune" if "commune" in grain.dims else "province"
+    group_dims = [d for d in grain.dims if d != area]
+    if "province" in parent.dims:
+        group_dims.insert(0, "province")
     targets: Counter[Key] = Counter()
     for key, n in parent_cells.items():
-        targets[_group_key(parent.dims, key, group_dims)] += n
+        targets[_group_key(parent.dims, key, group_dims, universe)] += n
     groups: dict[Key, list[Key]] = {}
     for key in noisy:
-        groups.setdefault(_group_key(grain.dims, key, group_dims), []).append(key)
+        groups.setdefault(_group_key(grain.dims, key, group_dims, universe), []).append(key)
     result: dict[Key, int] = {}
     for group, keys in groups.items():
         for key, n in zip(keys, project([noisy[k] for k in keys], targets.get(group, 0)), strict=True):

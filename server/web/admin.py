@@ -43,7 +43,7 @@ class AdminController(Controller):
             "admin/users.html",
             private=True,
             users=await staff_db.all_users(),
-            province=site.province,
+            province=site.territory,
             roles=list(Role),
             error=None,
             form={},
@@ -67,9 +67,9 @@ class AdminController(Controller):
         if data["role"] not in {r.value for r in Role}:
             error = error or "role"
         area = data["area"] or None
-        if area is not None and site.province.commune(area) is None:
+        if not site.territory.is_scope(area):
             error = error or "area"
-        if data["role"] == Role.TEAM.value and area is None:
+        if data["role"] == Role.TEAM.value and (area is None or site.territory.commune(area) is None):
             error = error or "team_area"
         if error:
             return render(
@@ -78,7 +78,7 @@ class AdminController(Controller):
                 status_code=400,
                 private=True,
                 users=await staff_db.all_users(),
-                province=site.province,
+                province=site.territory,
                 roles=list(Role),
                 error=error,
                 form=data,
@@ -171,7 +171,7 @@ class AdminController(Controller):
         """Bursts of finished attempts flagged at finish (docs/bursts.md), newest first."""
         released = await bursts_db.released_months()
         flags = [(flag, flag.status(released)) for flag in await bursts_db.all_flags()]
-        return render(request, "admin/flags.html", private=True, flags=flags, province=site.province)
+        return render(request, "admin/flags.html", private=True, flags=flags, province=site.territory)
 
     @post("/flags/{flag_id:int}/exclude", name="admin_flag_exclude")
     async def exclude_flag(self, staff: NamedDependency[StaffUser], flag_id: FromPath[int]) -> Redirect:

@@ -188,7 +188,12 @@ async def api_dashboard(
     staff: NamedDependency[StaffUser],
     area: Annotated[
         str | None,
-        Parameter(description=N_("“province”, or the code of a commune within the official's scope.")),
+        Parameter(
+            description=N_(
+                "“province” (“nation” in a national deployment: the whole territory), or the code of a province "
+                "(national deployments) or a commune within the official's scope."
+            )
+        ),
     ] = None,
     period: Annotated[
         str | None,

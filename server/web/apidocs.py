@@ -94,7 +94,7 @@ COUNT = {"oneOf": [{"type": "integer"}, {"type": "string"}]}  # how Litestar wri
 
 def _filters(site: Site) -> dict[str, dict[str, Any]]:
     return {
-        "area": {"enum": ["province", *(c.code for c in site.province.communes)]},
+        "area": {"enum": site.territory.area_codes()},
         "period": {"pattern": PERIOD_PATTERN},
         "mode": {"enum": list(VIEW_MODES)},
     }
@@ -312,5 +312,8 @@ async def docs_page(request: Request, site: NamedDependency[Site]) -> Template:
         operations=operations(schema),
         shapes=shapes(schema),
         security={name: gettext(s.get("description", "")) for name, s in security.items()},
-        area_names={"province": localise(site.province.name), **{c.code: c.name for c in site.province.communes}},
+        area_names={
+            code: localise(site.territory.place(None if code == site.territory.top_key else code))
+            for code in site.territory.area_codes()
+        },
     )

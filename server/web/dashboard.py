@@ -19,6 +19,8 @@ from ..domain.attempt import AGE_BANDS
 from ..domain.charts import BarChart, LineChart, line_chart, stacked_bars
 from ..domain.dashboard import (
     ABOUT_QUESTIONS,
+    COMMUNE_TABLES,
+    PROVINCE_TABLES,
     VIEW_MODES,
     DashboardView,
     NotReleased,
@@ -45,21 +47,23 @@ from .site import Site
 from .templating import localise, short_period
 
 log = logging.getLogger("kynangso.dashboard")
-PROVINCE = "province"
 
 
 def check_filters(site: Site, official: StaffUser, area: str | None, mode: str | None) -> tuple[str | None, str]:
-    """Parses the area and mode, refusing unknown values (400) and areas outside the official's scope (403)."""
-    chosen_area = area or (official.area or PROVINCE)
-    if chosen_area != PROVINCE and site.province.commune(chosen_area) is None:
+    """Parses the area and mode, refusing unknown values (400) and areas outside the official's scope (403).
+    The area is None for the whole territory (the province, or the nation)."""
+    top = site.territory.top_key
+    chosen = area or official.area or top
+    if chosen != top and not (chosen.isdigit() and site.territory.is_scope(chosen)):
         raise PageError("bad_filter", 400)
-    if official.area is not None and chosen_area != official.area:
-        log.warning("refused user=%s area=%s", official.username, chosen_area)
+    code = None if chosen == top else chosen
+    if not site.territory.within(official.area, code):
+        log.warning("refused user=%s area=%s", official.username, chosen)
         raise PermissionDeniedException("area outside the official's scope")
     chosen_mode = mode or "all"
     if chosen_mode not in VIEW_MODES:
         raise PageError("bad_filter", 400)
-    return (None if chosen_area == PROVINCE else chosen_area), chosen_mode
+    return code, chosen_mode
 
 
 async def chosen_period(site: Site, period: str | None) -> tuple[Period | None, list[Period]]:
@@ -92,17 +96,35 @@ async def dashboard_view(site: Site, area: str | None, period: str | None, mode:
         releases=releases,
         trend=trend,
         topic_ids=site.bank.topic_ids,
-        targets=site.targets.of(site.province.code),
+        targets=site.targets.of(province_code(site, area)),
+        area_kind="province" if area is not None and site.territory.province(area) else "commune",
         k=site.settings.small_group_k,
     )
 
 
-def _areas(site: Site, official: StaffUser) -> list[tuple[str, str]]:
-    """The areas an official may choose, named in the page's language ("Ninh Bình province")."""
-    if official.area is not None:
-        commune = site.province.commune(official.area)
-        return [(official.area, localise(commune.title) if commune else official.area)]
-    return [(PROVINCE, localise(site.province.name)), *((c.code, localise(c.title)) for c in site.province.communes)]
+def _areas(site: Site, official: StaffUser, shown: str | None) -> list[tuple[str, str]]:
+    """The areas an official may choose, named in the page's language ("Ninh Bình province"): all of their scope
+    and its parts. A national official chooses among the provinces, then among the communes of the province
+    shown, rather than from 3,321 communes at once."""
+    territory = site.territory
+    scope = official.area
+    if scope is not None and territory.commune(scope) is not None:  # a commune official
+        return [(scope, localise(territory.place(scope)))]
+    choices = []
+    if scope is None:
+        choices.append((territory.top_key, localise(territory.name)))
+        if territory.national:
+            choices += [(p.code, localise(p.name)) for p in territory.provinces]
+    province = territory.province(scope) if scope else None
+    if province is None and territory.national and shown is not None:
+        province = territory.province(shown) or territory.province_of(shown)
+    if province is None and not territory.national:
+        province = territory.provinces[0]
+    if province is not None:
+        if scope is not None:
+            choices.append((province.code, localise(province.name)))
+        choices += [(c.code, localise(c.title)) for c in province.communes]
+    return choices
 
 
 @get("/dashboard", name="dashboard", guards=[requires(Role.OFFICIAL)])
@@ -122,13 +144,14 @@ async def dashboard(
         "dashboard/_panels.html",
         private=True,
         view=view,
-        areas=_areas(site, staff),
+        areas=_areas(site, staff, chosen_area),
         periods=periods_offered(await site.releases.periods()),
         modes=VIEW_MODES,
         bank=site.bank,
-        province=site.province,
+        province=site.territory,
         query=request.url.query,
-        area_key=chosen_area or PROVINCE,
+        area_key=chosen_area or site.territory.top_key,
+        territory=site.territory,
         mode_key=chosen_mode,
         age_bands=AGE_BANDS,
         row_name=row_name,
@@ -138,6 +161,16 @@ async def dashboard(
         levels_charts={p.topic_id: levels_chart(view, p) for p in view.topics} if view else {},
         wide=True,
     )
+
+
+def province_code(site: Site, area: str | None) -> str:
+    """The province whose targets a view is measured against ("all" for the nation, which has its own file)."""
+    if area is None:
+        return site.territory.code
+    if site.territory.province(area) is not None:
+        return area
+    province = site.territory.province_of(area)
+    return province.code if province else site.territory.code
 
 
 def levels_chart(view: DashboardView, panel: TopicPanel) -> BarChart:
@@ -167,34 +200,46 @@ async def areas(
     request: Request,
     site: NamedDependency[Site],
     staff: NamedDependency[StaffUser],
+    area: FromQuery[str | None] = None,
     period: FromQuery[str | None] = None,
     mode: FromQuery[str | None] = None,
     sort: FromQuery[str | None] = None,
     order: FromQuery[str | None] = None,
 ) -> Template:
-    """Every commune side by side for one released period, sorted on the server (links, no JavaScript)."""
-    if staff.area is not None:
-        log.warning("refused user=%s areas of the province", staff.username)
-        raise PermissionDeniedException("a commune official sees their commune only")
-    _, chosen_mode = check_filters(site, staff, None, mode)
+    """The parts of an area side by side for one released period, sorted on the server (links, no JavaScript):
+    the provinces of the nation, or the communes of a province. A commune has no parts."""
+    territory = site.territory
+    whole, chosen_mode = check_filters(site, staff, area, mode)
+    if whole is not None and territory.commune(whole) is not None:
+        log.warning("refused user=%s areas of %s", staff.username, whole)
+        raise PermissionDeniedException("a commune has no parts to compare")
     by, descending = sort or "name", order == "desc"
     if not area_sort_known(by, site.bank.topic_ids) or order not in (None, "asc", "desc"):
         raise PageError("bad_filter", 400)
+    by_provinces = whole is None and territory.national
+    if by_provinces:
+        parts = [(p.code, p.name, p.name.vi) for p in territory.provinces]
+    else:
+        province = territory.province(whole) if whole else territory.provinces[0]
+        assert province is not None  # check_filters let only the territory's own areas through
+        parts = [(c.code, c.title, c.place) for c in province.communes]
     chosen, offered = await chosen_period(site, period)
     rows = []
     if chosen is not None:
         releases = await site.releases.get(set(chosen.months))
-        target = site.targets.of(site.province.code).working_age_basic
         rows = area_rows(
             releases=[releases[m] for m in chosen.months],
             mode=chosen_mode,
-            codes=[c.code for c in site.province.communes],
+            codes=[code for code, _, _ in parts],
             topic_ids=site.bank.topic_ids,
-            target_of=lambda _code: target,
+            target_of=lambda code: (
+                site.targets.of(province_code(site, code if by_provinces else whole)).working_age_basic
+            ),
+            tables=PROVINCE_TABLES if by_provinces else COMMUNE_TABLES,
             k=site.settings.small_group_k,
         )
-        names = {c.code: c.place for c in site.province.communes}
-        rows = sort_areas(rows, by, descending, lambda code: sort_key(names[code]), site.bank.topic_ids)
+        sort_names = {code: sort_key(name) for code, _, name in parts}
+        rows = sort_areas(rows, by, descending, sort_names.__getitem__, site.bank.topic_ids)
     return render(
         request,
         "dashboard/areas.html",
@@ -203,14 +248,16 @@ async def areas(
         period=chosen,
         periods=offered,
         mode_key=chosen_mode,
+        area_key=whole or territory.top_key,
+        whole_name=localise(territory.place(whole)),
+        by_provinces=by_provinces,
         rows=rows,
         met_counts=met_counts(rows, len(site.bank.topic_ids)),
         sort=by,
         descending=descending,
-        area_names={c.code: localise(c.title) for c in site.province.communes},
-        province=site.province,
+        area_names={code: localise(title) for code, title, _ in parts},
         bank=site.bank,
-        target=site.targets.of(site.province.code).working_age_basic,
+        target=None if by_provinces else site.targets.of(province_code(site, whole)).working_age_basic,
         view_k=site.settings.small_group_k,
         wide=True,
     )

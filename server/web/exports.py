@@ -62,10 +62,7 @@ def about_name(question: str) -> str:
 
 
 def area_name(view: DashboardView, site: Site) -> str:
-    if view.area is None:
-        return site.province.name.get(current_language.get())
-    commune = site.province.commune(view.area)
-    return commune.title.get(current_language.get()) if commune else view.area
+    return site.territory.place(view.area).get(current_language.get())
 
 
 def view_rows(view: DashboardView, site: Site, generated: dt.datetime) -> list[list[Any]]:
@@ -140,8 +137,8 @@ def view_rows(view: DashboardView, site: Site, generated: dt.datetime) -> list[l
     return [[neutralise(cell) for cell in row] for row in rows]
 
 
-def _filename(view: DashboardView, extension: str) -> str:
-    return f"kynangso-{view.area or 'province'}-{view.period.key}-{view.mode}.{extension}"
+def _filename(view: DashboardView, site: Site, extension: str) -> str:
+    return f"kynangso-{view.area or site.territory.top_key}-{view.period.key}-{view.mode}.{extension}"
 
 
 def csv_response(view: DashboardView, site: Site, generated: dt.datetime) -> Response:
@@ -154,7 +151,7 @@ def csv_response(view: DashboardView, site: Site, generated: dt.datetime) -> Res
         "\ufeff" + buffer.getvalue(),
         media_type="text/csv; charset=utf-8",
         headers={
-            "Content-Disposition": f'attachment; filename="{_filename(view, "csv")}"',
+            "Content-Disposition": f'attachment; filename="{_filename(view, site, "csv")}"',
             "Cache-Control": "no-store",
         },
     )
@@ -174,7 +171,7 @@ def xlsx_response(view: DashboardView, site: Site, generated: dt.datetime) -> Re
         buffer.getvalue(),
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={
-            "Content-Disposition": f'attachment; filename="{_filename(view, "xlsx")}"',
+            "Content-Disposition": f'attachment; filename="{_filename(view, site, "xlsx")}"',
             "Cache-Control": "no-store",
         },
     )
@@ -196,7 +193,7 @@ def view_json(view: DashboardView, site: Site, generated: dt.datetime) -> dict[s
     return {
         "period": view.period.key,
         "months": list(view.period.months),
-        "area": view.area or "province",
+        "area": view.area or site.territory.top_key,
         "mode": view.mode,
         "generated": generated.isoformat(timespec="seconds"),
         "protection": {

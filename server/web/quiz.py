@@ -13,6 +13,7 @@ import secrets
 from litestar import Request, get, post
 from litestar.datastructures import FormMultiDict
 from litestar.di import NamedDependency
+from litestar.params import FromQuery
 from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Template
 
@@ -62,13 +63,20 @@ def start_form(
     form: dict[str, str] | None = None,
     guide: StaffUser | None = None,
 ) -> Template:
+    territory = site.territory
+    chosen = form.get("province", "") if form else ""
+    if form and form.get("commune") and territory.province_of(form["commune"]):
+        chosen = territory.province_of(form["commune"]).code  # type: ignore[union-attr]
     return render(
         request,
         "quiz/start.html",
         status_code=status_code,
         private=True,
         age_bands=AGE_BANDS,
-        province=site.province,
+        territory=territory,
+        # the communes offered: the province's; nationally, those of the province chosen first (34, then ~100,
+        # rather than 3,321 in one list on a phone)
+        province=territory.province(chosen) if territory.national else territory.provinces[0],
         topics=site.bank.topics,
         in_progress=attempt is not None and not attempt.is_finished,
         errors=errors,
@@ -80,7 +88,24 @@ def start_form(
 
 @get("/start", name="start")
 async def start_page(request: Request, site: NamedDependency[Site]) -> Template:
-    return start_form(request, site, await current_attempt(request, site), form={"scope": FULL_CHECK})
+    """The form; in a national deployment "show its communes" comes back here with the form's fields so far, so
+    what the person already chose is kept (without JavaScript; with it, htmx swaps the commune list alone)."""
+    query = request.query_params
+    form = {
+        key: nfc(str(query.get(key, "")))[:20] for key in ("consent", "age_band", "province", "scope") if query.get(key)
+    }
+    return start_form(request, site, await current_attempt(request, site), form={"scope": FULL_CHECK, **form})
+
+
+@get("/start/communes", name="start_communes")
+async def start_communes(request: Request, site: NamedDependency[Site], province: FromQuery[str] = "") -> Template:
+    """The commune list of one province, for htmx to swap in when the province changes."""
+    return render(
+        request,
+        "quiz/_communes.html",
+        province=site.territory.province(province) if site.territory.national else site.territory.provinces[0],
+        form={},
+    )
 
 
 @post("/start", name="start_post")
@@ -97,7 +122,7 @@ async def start_attempt(request: Request, site: Site, *, guide: StaffUser | None
         errors.append("consent")
     if choice["age_band"] not in AGE_BANDS:
         errors.append("age_band")
-    if choice["commune"] and site.province.commune(choice["commune"]) is None:
+    if choice["commune"] and site.territory.commune(choice["commune"]) is None:
         errors.append("commune")
     if choice["scope"] not in scopes(site.bank):
         errors.append("scope")

@@ -8,7 +8,7 @@ from litestar.datastructures import State
 from litestar.stores.base import Store
 from piccolo.engine.base import Engine
 
-from ..domain.areas import Province
+from ..domain.areas import Territory
 from ..domain.content import Bank
 from ..domain.dashboard import TargetBook
 from ..domain.passwords import PasswordPolicy
@@ -24,7 +24,7 @@ from .throttle import Throttle
 class Site:
     settings: Settings
     bank: Bank
-    province: Province
+    territory: Territory  # one province, or the whole country
     engine: Engine
     hasher: Hasher
     policy: PasswordPolicy

@@ -32,7 +32,7 @@ class TeamController(Controller):
         summary = summarise(
             [releases[p] for p in periods], staff.id, staff.area, site.bank.topic_ids, site.settings.small_group_k
         )
-        commune = site.province.commune(staff.area) if staff.area else None
+        commune = site.territory.commune(staff.area) if staff.area else None
         return render(
             request,
             "team/home.html",

@@ -113,7 +113,13 @@ def build_environment(
         return f"/static/{hashed_name(path, static_hashes[path])}"
 
     env.filters.update(
-        t=localise, lesson_body=lesson_body, whole=whole_words, number=number, date=date, period=period_label, epsilon=epsilon_text
+        t=localise,
+        lesson_body=lesson_body,
+        whole=whole_words,
+        number=number,
+        date=date,
+        period=period_label,
+        epsilon=epsilon_text,
     )
     env.globals.update(static=static, LEVELS=LEVELS)
     return env

@@ -265,3 +265,10 @@ def test_periods_offered_are_released_months_and_the_quarters_and_years_around_t
         find_period("2026-11", offered)
     with pytest.raises(UnknownFilter):
         find_period("robots", offered)
+
+
+def test_a_national_release_spends_the_same_budget_across_nation_provinces_and_communes():
+    national = grains(len(TOPICS), national=True)
+    assert sum(g.share for g in national) == pytest.approx(1.0)
+    parents = {g.name: g.parent for g in national}
+    assert parents["levels_by_commune"] == "levels_by_province" and parents["levels_by_province"] == "levels"

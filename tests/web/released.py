@@ -28,9 +28,11 @@ def next_month_closed(now: dt.datetime | None = None) -> dt.datetime:
     return dt.datetime(year, month, 10, tzinfo=dt.UTC)
 
 
-def make_staff(database_url: str, role: str, username: str, area: str | None = None) -> None:
+def make_staff(
+    database_url: str, role: str, username: str, area: str | None = None, env: dict[str, str] | None = None
+) -> None:
     args = ["create-user", "--role", role, "--username", username, *(["--area", area] if area else [])]
-    result = cli(database_url, *args, stdin=PASSWORD + "\n")
+    result = cli(database_url, *args, stdin=PASSWORD + "\n", env=env)
     assert result.returncode == 0, result.stderr
 
 
@@ -54,6 +56,6 @@ def publish(client: TestClient, now: dt.datetime) -> list[str]:
     site = client.app.state.site
 
     async def run() -> list[str]:
-        return await publish_due(site.settings, site.bank, site.province, now)
+        return await publish_due(site.settings, site.bank, site.territory, now)
 
     return client.blocking_portal.call(run)

@@ -90,7 +90,7 @@ def test_the_schema_offers_the_values_of_the_loaded_content(client, bank):
     schema = client.get("/api/v1/schema/openapi.json").json()
     operation = schema["paths"]["/api/v1/dashboard"]["get"]
     filters = {p["name"]: p["schema"] for p in operation["parameters"]}
-    province = client.app.state.site.province
+    province = client.app.state.site.territory
     assert filters["area"]["enum"] == ["province", *(c.code for c in province.communes)]
     assert filters["mode"]["enum"] == ["all", "self", "guided"]
     components = schema["components"]["schemas"]

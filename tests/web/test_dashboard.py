@@ -375,10 +375,10 @@ def test_the_areas_table_shows_every_commune_with_its_released_sums(official, ba
     site = official.app.state.site
     page = official.get("/dashboard/areas", params={"period": year}).text
     rows = area_table(page)
-    assert len(rows) == len(site.province.communes) == 129
+    assert len(rows) == len(site.territory.communes) == 129
     releases = [released(official, m) for m in months(official) if m.startswith(year)]
     people = tally(releases, "participation_by_commune", ("commune", "age_band", "mode"), {}, ("commune",))
-    by_name = {c.title.vi: c.code for c in site.province.communes}
+    by_name = {c.title.vi: c.code for c in site.territory.communes}
     for name, shown, cells in rows:
         n = people.get((by_name[name],), 0)
         assert shown == (f"{n:,}".replace(",", ".") if n >= 10 else "< 10"), name
@@ -401,7 +401,7 @@ def test_the_areas_table_sorts_on_the_server_with_withheld_rows_last(official):
 
 
 def test_the_dashboard_links_to_the_areas_table_and_a_commune_official_cannot_open_it(demo, official):
-    assert "/dashboard/areas?period=" in official.get("/dashboard").text
+    assert "/dashboard/areas?area=province&amp;period=" in official.get("/dashboard").text
     response = official.get("/dashboard/areas", params={"sort": "salary"})
     assert response.status_code == 400 and "Hãy chọn trong danh sách" in response.text
 
