@@ -21,7 +21,7 @@ from litestar.template.config import TemplateConfig
 
 from .db import engine as db_engine
 from .db import partitions
-from .domain.areas import NATION, AreasError, Territory, load_country
+from .domain.areas import NATION, Territory, load_country, territory_of
 from .domain.content import Bank
 from .domain.content_loader import BankError, load_bank
 from .domain.dashboard import TargetBook, load_target_book
@@ -76,14 +76,7 @@ def load_places(settings: Settings) -> tuple[Territory, TargetBook]:
     """The province the deployment serves (or the whole country) and every province's targets; AreasError or
     TargetsError name the file and the problem."""
     country = load_country(settings.map_file)
-    if settings.province == NATION:
-        territory = Territory(tuple(country), national=True)
-    else:
-        chosen = [p for p in country if p.code == settings.province]
-        if not chosen:
-            known = ", ".join(f"{p.code} {p.name.vi}" for p in country)
-            raise AreasError(f"PROVINCE={settings.province!r} is not a province code of the map (or all): {known}")
-        territory = Territory((chosen[0],), national=False)
+    territory = territory_of(country, settings.province)
     return territory, load_target_book(settings.targets_dir, [*(p.code for p in country), NATION])
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -185,18 +186,21 @@ class Territory:
         return Text(code, code)
 
 
-def load_territory(path: Path, code: str) -> Territory:
-    """The province of `code` or, for NATION, the whole country."""
+def territory_of(country: Sequence[Province], code: str) -> Territory:
+    """The province of `code` or, for NATION, the whole country; an unknown code names the ones there are."""
     if code == NATION:
-        return Territory(tuple(load_country(path)), national=True)
-    return Territory((load_province(path, code),), national=False)
+        return Territory(tuple(country), national=True)
+    for province in country:
+        if province.code == code:
+            return Territory((province,), national=False)
+    known = ", ".join(f"{p.code} {p.name.vi}" for p in country)
+    raise AreasError(f"PROVINCE={code!r} is not a province code of the map (or {NATION}): {known}")
+
+
+def load_territory(path: Path, code: str) -> Territory:
+    return territory_of(load_country(path), code)
 
 
 def load_province(path: Path, code: str) -> Province:
-    """The province a deployment serves; an unknown code names the ones there are."""
-    provinces = load_country(path)
-    for province in provinces:
-        if province.code == code:
-            return province
-    known = ", ".join(f"{p.code} {p.name.vi}" for p in provinces)
-    raise AreasError(f"PROVINCE={code!r} is not a province code of the map ({path.name}): {known}")
+    """One province of the map (scripts and benchmarks that work on one province)."""
+    return territory_of(load_country(path), code).provinces[0]

@@ -223,6 +223,7 @@ async def areas(
         province = territory.province(whole) if whole else territory.provinces[0]
         assert province is not None  # check_filters let only the territory's own areas through
         parts = [(c.code, c.title, c.place) for c in province.communes]
+    target_province = province_code(site, whole)  # whose target the communes are measured against
     chosen, offered = await chosen_period(site, period)
     rows = []
     if chosen is not None:
@@ -232,9 +233,7 @@ async def areas(
             mode=chosen_mode,
             codes=[code for code, _, _ in parts],
             topic_ids=site.bank.topic_ids,
-            target_of=lambda code: (
-                site.targets.of(province_code(site, code if by_provinces else whole)).working_age_basic
-            ),
+            target_of=lambda code: site.targets.of(code if by_provinces else target_province).working_age_basic,
             tables=PROVINCE_TABLES if by_provinces else COMMUNE_TABLES,
             k=site.settings.small_group_k,
         )
@@ -257,7 +256,7 @@ async def areas(
         descending=descending,
         area_names={code: localise(title) for code, title, _ in parts},
         bank=site.bank,
-        target=None if by_provinces else site.targets.of(province_code(site, whole)).working_age_basic,
+        target=None if by_provinces else site.targets.of(target_province).working_age_basic,
         view_k=site.settings.small_group_k,
         wide=True,
     )
